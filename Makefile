@@ -1,0 +1,68 @@
+# Renfort: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export RENFORT_HOME := $(CURDIR)
+
+.PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench worker messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/renfort migrate --no-input
+	$(BIN)/renfort demo
+	$(BIN)/renfort serve 127.0.0.1:8000
+
+lint: install-test
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+
+typecheck: install-test
+	$(BIN)/mypy
+	$(BIN)/mypy --strict -p renfort.planner
+
+migrations-check: install-test
+	DATABASE_URL= $(BIN)/renfort makemigrations --check --dry-run
+
+test-sqlite: install-test
+	DATABASE_URL= $(BIN)/pytest
+
+# PostgreSQL runs when it answers; under CI=true it is mandatory.
+test-postgres: install-test
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(PG_URL) does not answer and CI=true: failing." >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_URL) does not answer: skipping the PostgreSQL run (set CI=true to require it)."; \
+	fi
+
+test: lint typecheck migrations-check test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/renfort bench -o docs/benchmarks.md
+
+worker: install
+	$(BIN)/renfort worker
+
+messages: install-test
+	cd src/renfort && ../../$(BIN)/renfort makemessages -l fr --no-obsolete --ignore 'planner/*' && ../../$(BIN)/renfort compilemessages
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""Organisations (administrations, donors, the secretariat, regional offices) and their users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """The six WCO regions."""
+
+    AMERICAS_CARIBBEAN = "AMC", _("Americas & Caribbean")
+    EUROPE = "EUR", _("Europe")
+    ASIA_PACIFIC = "APA", _("Asia Pacific")
+    NORTH_AFRICA_NEAR_MIDDLE_EAST = "MENA", _("North Africa, Near & Middle East")
+    EAST_SOUTHERN_AFRICA = "ESA", _("East & Southern Africa")
+    WEST_CENTRAL_AFRICA = "WCA", _("West & Central Africa")
+
+
+class OrganisationKind(models.TextChoices):
+    MEMBER_ADMINISTRATION = "member", _("Member administration")
+    DONOR_AGENCY = "donor", _("Donor agency")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    REGIONAL_OFFICE = "regional_office", _("Regional office")
+
+
+class Organisation(models.Model):
+    """A party to capacity building.
+
+    A member administration can be beneficiary (it requests help) and donor (it lends experts
+    or funds work) at once: both follow from what it does, not from a flag of its kind.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code.")
+    )
+    region = models.CharField(_("WCO region"), max_length=4, choices=Region.choices, blank=True)
+    languages = models.JSONField(
+        _("working languages"), default=list, blank=True, help_text=_("ISO 639-1 codes.")
+    )
+    lends_experts = models.BooleanField(_("lends experts"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=models.Q(kind="member"),
+                name="one_member_administration_per_country",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_member(self) -> bool:
+        return self.kind == OrganisationKind.MEMBER_ADMINISTRATION
+
+
+class Role(models.TextChoices):
+    SECRETARIAT_COORDINATOR = "secretariat", _("Secretariat coordinator")
+    REGIONAL_COORDINATOR = "regional", _("Regional coordinator")
+    MEMBER_FOCAL_POINT = "member", _("Member focal point")
+    DONOR_FOCAL_POINT = "donor", _("Donor focal point")
+    EXPERT = "expert", _("Expert")
+
+
+class User(AbstractUser):
+    """A person who signs in: always of one organisation, with one role."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    language = models.CharField(_("preferred language"), max_length=8, blank=True, default="en")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+    @property
+    def region(self) -> str:
+        """The region a regional coordinator covers: that of their office."""
+        return self.organisation.region if self.organisation else ""
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox (also sent by mail)."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject

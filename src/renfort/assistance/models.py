@@ -1,0 +1,113 @@
+"""Requests for assistance: the demand that every mission answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renfort.accounts.models import Organisation
+from renfort.roster.models import Topic
+
+
+class Level(models.TextChoices):
+    STRATEGIC = "strategic", _("Strategic")
+    TACTICAL = "tactical", _("Tactical")
+    OPERATIONAL = "operational", _("Operational")
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_APPRAISAL = "under_appraisal", _("Under appraisal")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    PLANNED = "planned", _("Planned")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")
+
+
+S = RequestStatus
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.UNDER_APPRAISAL, S.ACCEPTED, S.DECLINED}),
+    S.UNDER_APPRAISAL: frozenset({S.ACCEPTED, S.DECLINED}),
+    S.ACCEPTED: frozenset({S.PLANNED, S.CLOSED}),
+    S.DECLINED: frozenset(),
+    S.PLANNED: frozenset({S.DELIVERED, S.ACCEPTED, S.CLOSED}),
+    S.DELIVERED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+
+
+class Request(models.Model):
+    """A member administration's request for help (several administrations: regional)."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    administrations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("requesting administrations"),
+        related_name="requests",
+    )
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal point"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="requests")
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    needs = models.TextField(_("needs"))
+    preferred_start = models.DateField(_("preferred period from"))
+    preferred_end = models.DateField(_("preferred period to"))
+    language = models.CharField(_("language"), max_length=2, help_text=_("ISO 639-1 code."))
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("request for assistance")
+        verbose_name_plural = _("requests for assistance")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preferred_end__gte=models.F("preferred_start")),
+                name="request_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(priority__gte=1, priority__lte=5), name="request_priority_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_regional(self) -> bool:
+        return self.administrations.count() > 1
+
+
+class RequestStatusChange(models.Model):
+    """One step of a request's history."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=16, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=RequestStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("request status change")
+        verbose_name_plural = _("request status changes")
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.from_status or '-'} -> {self.to_status}"

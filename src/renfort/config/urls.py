@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from renfort.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("renfort.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,65 @@
+"""Reads of missions that depend on who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from renfort.accounts.models import Role, User
+from renfort.missions.models import Assignment, AssignmentStatus, Mission
+
+# An expert sees a mission once invited; proposals stay with the secretariat.
+EXPERT_VISIBLE_STATUSES = [
+    AssignmentStatus.INVITED,
+    AssignmentStatus.ACCEPTED,
+    AssignmentStatus.CONFIRMED,
+    AssignmentStatus.COMPLETED,
+    AssignmentStatus.DECLINED,
+]
+
+
+def missions_visible_to(user: User) -> QuerySet[Mission]:
+    """Missions the user may see.
+
+    Secretariat: all. Regional coordinator: missions with a beneficiary in their region.
+    Member focal point: missions their administration receives, funds, or lends an expert to.
+    Donor focal point: missions of agreements their organisation funds. Expert: missions they
+    are invited to or assigned to.
+    """
+    qs = Mission.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.SECRETARIAT_COORDINATOR:
+        return qs
+    org = user.organisation
+    if user.role == Role.EXPERT:
+        expert = getattr(user, "expert", None)
+        if expert is None:
+            return qs.none()
+        ids = Assignment.objects.filter(expert=expert, status__in=EXPERT_VISIBLE_STATUSES).values(
+            "slot__mission_id"
+        )
+        return qs.filter(id__in=ids)
+    if org is None:
+        return qs.none()
+    if user.role == Role.REGIONAL_COORDINATOR and org.region:
+        in_region = Mission.objects.filter(beneficiaries__region=org.region).values("id")
+        return qs.filter(id__in=in_region)
+    funded = Q(agreements__parties__organisation=org) & Q(agreements__parties__role="funding")
+    if user.role == Role.MEMBER_FOCAL_POINT:
+        lent = Assignment.objects.filter(
+            expert__home_administration=org, status__in=EXPERT_VISIBLE_STATUSES
+        ).values("slot__mission_id")
+        related = Mission.objects.filter(Q(beneficiaries=org) | funded | Q(id__in=lent))
+        return qs.filter(id__in=related.values("id"))
+    if user.role == Role.DONOR_FOCAL_POINT:
+        return qs.filter(id__in=Mission.objects.filter(funded).values("id"))
+    return qs.none()
+
+
+def mission_for_user(user: User, pk: int) -> Mission:
+    """The mission if the user may see it; 404 otherwise."""
+    try:
+        return missions_visible_to(user).get(pk=pk)
+    except Mission.DoesNotExist as exc:
+        raise Http404("No such mission.") from exc
