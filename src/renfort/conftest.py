@@ -1,0 +1,67 @@
+"""Shared pytest fixtures: the personas (one user per role plus an outsider).
+
+Notifications send their mail on transaction commit; inside a test's rolled-back transaction
+use ``django_capture_on_commit_callbacks(execute=True)`` to see it in ``mailoutbox``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from renfort.accounts.models import Organisation, User
+from renfort.roster.models import Expert
+from renfort.testing import Personas, make_personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture
+def secretariat(personas: Personas) -> User:
+    return personas.secretariat
+
+
+@pytest.fixture
+def regional(personas: Personas) -> User:
+    return personas.regional
+
+
+@pytest.fixture
+def member(personas: Personas) -> User:
+    """Member focal point of Senegal (administration A, the beneficiary)."""
+    return personas.member
+
+
+@pytest.fixture
+def lender(personas: Personas) -> User:
+    """Member focal point of France (administration B, which lends the expert)."""
+    return personas.lender
+
+
+@pytest.fixture
+def donor(personas: Personas) -> User:
+    return personas.donor
+
+
+@pytest.fixture
+def expert_user(personas: Personas) -> User:
+    return personas.expert_user
+
+
+@pytest.fixture
+def expert(personas: Personas) -> Expert:
+    """The expert record of ``expert_user`` (lent by France)."""
+    return personas.expert
+
+
+@pytest.fixture
+def outsider(personas: Personas) -> User:
+    """Member focal point of Kenya: another administration in another region."""
+    return personas.outsider
+
+
+@pytest.fixture
+def admin_a(personas: Personas) -> Organisation:
+    return personas.admin_a
