@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
-from renfort.assistance.models import Request
+from renfort.assistance.models import Request, RequestStatus
 
 
 def requests_visible_to(user: User) -> QuerySet[Request]:
@@ -42,3 +45,72 @@ def request_for_user(user: User, pk: int) -> Request:
         return requests_visible_to(user).get(pk=pk)
     except Request.DoesNotExist as exc:
         raise Http404("No such request.") from exc
+
+
+# Requests that no longer ask for anything: they are never someone's duplicate.
+_CLOSED_STATUSES = [RequestStatus.CLOSED, RequestStatus.DECLINED]
+
+
+def request_duplicates(*, request: Request) -> QuerySet[Request]:
+    """Other open requests that may ask for the same thing: a shared requesting
+    administration, a shared topic and an overlapping preferred period (neither closed nor
+    declined)."""
+    ids = (
+        Request.objects.filter(
+            administrations__in=request.administrations.all(),
+            topics__in=request.topics.all(),
+            preferred_start__lte=request.preferred_end,
+            preferred_end__gte=request.preferred_start,
+        )
+        .exclude(pk=request.pk)
+        .exclude(status__in=_CLOSED_STATUSES)
+        .values("id")
+    )
+    return Request.objects.filter(id__in=ids)
+
+
+def duplicate_request_ids(requests: Iterable[Request]) -> dict[int, list[int]]:
+    """For a page of requests, ``{request id: [ids of its possible duplicates]}`` in five
+    queries whatever the number of requests (for flags in a list)."""
+    page = list(requests)
+    if not page:
+        return {}
+    ids = [r.pk for r in page]
+    admins = _pairs(Request.administrations.through, "organisation_id", ids)
+    topics = _pairs(Request.topics.through, "topic_id", ids)
+    periods = {r.pk: (r.preferred_start, r.preferred_end) for r in page}
+    candidates = (
+        Request.objects.filter(
+            administrations__in={a for s in admins.values() for a in s},
+            topics__in={t for s in topics.values() for t in s},
+            preferred_start__lte=max(end for _, end in periods.values()),
+            preferred_end__gte=min(start for start, _ in periods.values()),
+        )
+        .exclude(status__in=_CLOSED_STATUSES)
+        .values_list("id", "preferred_start", "preferred_end")
+        .distinct()
+    )
+    others = {pk: (start, end) for pk, start, end in candidates}
+    other_admins = _pairs(Request.administrations.through, "organisation_id", list(others))
+    other_topics = _pairs(Request.topics.through, "topic_id", list(others))
+    result: dict[int, list[int]] = {}
+    for pk, (start, end) in periods.items():
+        result[pk] = sorted(
+            other
+            for other, (o_start, o_end) in others.items()
+            if other != pk
+            and o_start <= end
+            and o_end >= start
+            and admins.get(pk, set()) & other_admins.get(other, set())
+            and topics.get(pk, set()) & other_topics.get(other, set())
+        )
+    return result
+
+
+def _pairs(through: Any, column: str, request_ids: list[int]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for request_id, value in through.objects.filter(request_id__in=request_ids).values_list(
+        "request_id", column
+    ):
+        out.setdefault(request_id, set()).add(value)
+    return out

@@ -1,0 +1,190 @@
+"""Writes about requests for assistance: submission, appraisal and the status history."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from renfort.accounts.models import Organisation, OrganisationKind, Role, User
+from renfort.accounts.services import notification_send
+from renfort.assistance.models import (
+    REQUEST_TRANSITIONS,
+    Level,
+    Request,
+    RequestStatus,
+    RequestStatusChange,
+)
+from renfort.lib.links import link_to
+from renfort.lib.references import next_reference
+from renfort.lib.states import transition_error
+from renfort.roster.models import Topic
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def _status_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in RequestStatus.choices}
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    by: User,
+    title: str,
+    administrations: Sequence[Organisation],
+    topics: Sequence[Topic],
+    level: str,
+    needs: str,
+    preferred_start: datetime.date,
+    preferred_end: datetime.date,
+    language: str,
+    priority: int = 3,
+) -> Request:
+    """A member focal point asks for help for their administration (with others: regional).
+
+    ``by`` must be a member focal point of one of ``administrations``. Records the first step
+    of the history (submitted).
+    """
+    administrations = list(dict.fromkeys(administrations))
+    topics = list(dict.fromkeys(topics))
+    errors: dict[str, str] = {}
+    if by.role != Role.MEMBER_FOCAL_POINT or by.organisation_id not in {
+        a.pk for a in administrations
+    }:
+        errors["administrations"] = _(
+            "Requesting administrations: only a member focal point of one of the requesting "
+            "administrations can submit this request."
+        )
+    elif any(a.kind != OrganisationKind.MEMBER_ADMINISTRATION for a in administrations):
+        names = ", ".join(a.name for a in administrations if not a.is_member)
+        errors["administrations"] = _(
+            "Requesting administrations: %(names)s is not a member administration."
+        ) % {"names": names}
+    if not title.strip():
+        errors["title"] = _("Title: give the request a title.")
+    if not topics:
+        errors["topics"] = _("Topics: choose at least one topic.")
+    if level not in Level.values:
+        errors["level"] = _("Level: %(level)s is not strategic, tactical or operational.") % {
+            "level": level
+        }
+    if not needs.strip():
+        errors["needs"] = _("Needs: describe what your administration needs.")
+    if preferred_end < preferred_start:
+        errors["preferred_end"] = _(
+            "Preferred period: the end (%(end)s) is before the start (%(start)s)."
+        ) % {"end": preferred_end, "start": preferred_start}
+    if not LANGUAGE_CODE.match(language or ""):
+        errors["language"] = _("Language: %(language)s is not an ISO 639-1 code such as fr.") % {
+            "language": language
+        }
+    if not 1 <= priority <= 5:
+        errors["priority"] = _("Priority: %(priority)s is not between 1 and 5.") % {
+            "priority": priority
+        }
+    if errors:
+        raise ValidationError(errors)
+
+    request = Request.objects.create(
+        reference=next_reference(Request, "R", timezone.localdate().year),
+        title=title.strip(),
+        focal_point=by,
+        level=level,
+        needs=needs.strip(),
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+        language=language,
+        priority=priority,
+        status=RequestStatus.SUBMITTED,
+    )
+    request.administrations.set(administrations)
+    request.topics.set(topics)
+    RequestStatusChange.objects.create(
+        request=request, from_status="", to_status=RequestStatus.SUBMITTED, by=by
+    )
+    return request
+
+
+@transaction.atomic
+def request_transition(
+    *, request: Request, to_status: str, by: User | None = None, note: str = ""
+) -> Request:
+    """Move ``request`` to ``to_status`` if the transition is allowed.
+
+    Writes a history row and tells the request's focal point and the member focal points of
+    the requesting administrations. Declining needs a reason (``note``).
+    """
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    error = transition_error(
+        _("Request %(reference)s") % {"reference": request.reference},
+        request.status,
+        to_status,
+        REQUEST_TRANSITIONS,
+        _status_labels(),
+    )
+    if error:
+        raise ValidationError(error)
+    if to_status == RequestStatus.DECLINED and not note.strip():
+        raise ValidationError(
+            {
+                "reason": _("Reason: say why request %(ref)s is declined.")
+                % {"ref": request.reference}
+            }
+        )
+    from_status = request.status
+    request.status = to_status
+    fields = ["status"]
+    if to_status == RequestStatus.DECLINED:
+        request.decline_reason = note.strip()
+        fields.append("decline_reason")
+    request.save(update_fields=fields)
+    RequestStatusChange.objects.create(
+        request=request, from_status=from_status, to_status=to_status, by=by, note=note.strip()
+    )
+    _notify_status(request, note.strip())
+    return request
+
+
+def _notify_status(request: Request, note: str) -> None:
+    recipients = [request.focal_point, *request_focal_points(request)]
+    label = RequestStatus(request.status).label
+    subject = format_lazy(
+        gettext_lazy("Request {reference}: {status}"), reference=request.reference, status=label
+    )
+    body = format_lazy(
+        gettext_lazy("Your request “{title}” is now {status}."),
+        title=request.title,
+        status=label,
+    )
+    if note:
+        body = format_lazy("{}\n\n{}", body, note)
+    notification_send(
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        link=link_to("assistance:detail", request.pk, fallback=f"/requests/{request.pk}/"),
+    )
+
+
+def request_focal_points(request: Request) -> list[User]:
+    """The member focal points of the request's administrations."""
+    return list(
+        User.objects.filter(
+            role=Role.MEMBER_FOCAL_POINT,
+            is_active=True,
+            organisation__in=request.administrations.all(),
+        )
+    )
+
+
+def request_decline(*, request: Request, by: User, reason: str) -> Request:
+    """Decline ``request`` with a reason (required), shown to the member."""
+    return request_transition(request=request, to_status=RequestStatus.DECLINED, by=by, note=reason)
