@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 
+from renfort.accounts.inbox import unread_count
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The role of the signed-in user, for the menu."""
+    """The signed-in user's role (for the menu) and their unread notification count.
+
+    ``nav_unread`` is a cached callable, which templates call when they resolve it: at most
+    one COUNT query per response, and none on a page that does not show it.
+    """
     user = getattr(request, "user", None)
-    role = getattr(user, "role", "") if user is not None and user.is_authenticated else ""
-    return {"nav_role": role}
+    if user is None or not user.is_authenticated:
+        return {"nav_role": "", "nav_unread": 0}
+    return {
+        "nav_role": getattr(user, "role", ""),
+        "nav_unread": cache(lambda: unread_count(user)),
+    }

@@ -16,13 +16,24 @@ from renfort.missions.selectors import missions_visible_to
 
 @dataclass
 class WaitingItem:
+    """One line of the home page: what waits, how many, a few examples and where to act.
+
+    ``kind`` says what the examples are ("request", "mission" or "assignment"), so the page
+    links each to its own page; ``action`` is the URL name of the page to act on them all.
+    """
+
     label: str
     count: int
     examples: list[Any] = field(default_factory=list)
+    kind: str = ""
+    action: str = ""
 
 
-def _item(label: str, qs: Any, limit: int = 5) -> WaitingItem:
-    return WaitingItem(label=label, count=qs.count(), examples=list(qs[:limit]))
+def _item(label: str, qs: Any, *, kind: str, action: str, limit: int = 5) -> WaitingItem:
+    examples = list(qs[:limit])
+    # A short list needs no COUNT query: its length is the count.
+    count = len(examples) if len(examples) < limit else qs.count()
+    return WaitingItem(label=label, count=count, examples=examples, kind=kind, action=action)
 
 
 def waiting_for(user: User) -> list[WaitingItem]:
@@ -37,12 +48,16 @@ def waiting_for(user: User) -> list[WaitingItem]:
                 requests.filter(
                     status__in=[RequestStatus.SUBMITTED, RequestStatus.UNDER_APPRAISAL]
                 ).order_by("created_at"),
+                kind="request",
+                action="assistance:appraisal_queue",
             )
         )
         items.append(
             _item(
                 _("Draft or planned missions to staff"),
                 missions.filter(status__in=[MissionStatus.DRAFT, MissionStatus.PLANNED]),
+                kind="mission",
+                action="planner:run_list",
             )
         )
     elif user.role == Role.REGIONAL_COORDINATOR:
@@ -50,12 +65,16 @@ def waiting_for(user: User) -> list[WaitingItem]:
             _item(
                 _("Open requests in your region"),
                 requests.exclude(status__in=[RequestStatus.CLOSED, RequestStatus.DECLINED]),
+                kind="request",
+                action="assistance:request_list",
             )
         )
         items.append(
             _item(
                 _("Upcoming missions in your region"),
                 missions.filter(status__in=[MissionStatus.SCHEDULED, MissionStatus.CONFIRMED]),
+                kind="mission",
+                action="missions:mission_list",
             )
         )
     elif user.role == Role.MEMBER_FOCAL_POINT:
@@ -63,6 +82,8 @@ def waiting_for(user: User) -> list[WaitingItem]:
             _item(
                 _("Your administration's open requests"),
                 requests.exclude(status__in=[RequestStatus.CLOSED, RequestStatus.DECLINED]),
+                kind="request",
+                action="assistance:request_list",
             )
         )
         items.append(
@@ -73,6 +94,8 @@ def waiting_for(user: User) -> list[WaitingItem]:
                     status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
                     release_status="pending",
                 ).select_related("expert", "slot__mission"),
+                kind="assignment",
+                action="roster:releases",
             )
         )
     elif user.role == Role.DONOR_FOCAL_POINT:
@@ -80,6 +103,8 @@ def waiting_for(user: User) -> list[WaitingItem]:
             _item(
                 _("Missions you fund"),
                 missions.exclude(status__in=[MissionStatus.CLOSED, MissionStatus.CANCELLED]),
+                kind="mission",
+                action="missions:mission_list",
             )
         )
     elif user.role == Role.EXPERT:
@@ -90,13 +115,17 @@ def waiting_for(user: User) -> list[WaitingItem]:
                     _("Invitations to answer"),
                     Assignment.objects.filter(
                         expert=expert, status=AssignmentStatus.INVITED
-                    ).select_related("slot__mission"),
+                    ).select_related("slot__mission", "expert"),
+                    kind="assignment",
+                    action="roster:invitations",
                 )
             )
         items.append(
             _item(
                 _("Your upcoming missions"),
                 missions.filter(status__in=[MissionStatus.SCHEDULED, MissionStatus.CONFIRMED]),
+                kind="mission",
+                action="missions:mission_list",
             )
         )
     return items

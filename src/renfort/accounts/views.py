@@ -1,14 +1,120 @@
+"""Signing in, the home page and the inbox."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
+from renfort.accounts.inbox import (
+    notification_for_user,
+    notification_mark_read,
+    notifications_for,
+)
 from renfort.accounts.selectors import waiting_for
 from renfort.lib.http import AuthedRequest
+
+INBOX_PAGE_SIZE = 25
+
+
+class HtmxRequest(AuthedRequest):
+    """A signed-in request seen through django-htmx's middleware."""
+
+    htmx: HtmxDetails
 
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """The user's role and what waits for them."""
-    return render(request, "accounts/home.html", {"waiting": waiting_for(request.user)})
+    """The user's role and what waits for them, each item linked to where they act on it."""
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "waiting": waiting_for(request.user),
+            "latest_unread": list(notifications_for(request.user, unread_only=True)[:3]),
+        },
+    )
+
+
+@login_required
+def inbox(request: HtmxRequest) -> HttpResponse:
+    """The user's notifications, newest first, a page at a time; ``?unread=1`` filters."""
+    unread_only = request.GET.get("unread") == "1"
+    paginator = Paginator(notifications_for(request.user, unread_only=unread_only), INBOX_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "unread_only": unread_only}
+    template = "accounts/inbox.html#notification-list" if request.htmx else "accounts/inbox.html"
+    return render(request, template, context)
+
+
+def _safe_next(request: AuthedRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def notification_read(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Mark one notification as read; with ``open`` set, go on to the page it links to."""
+    notification = notification_for_user(request.user, pk)
+    notification_mark_read(user=request.user, notification=notification)
+    if (
+        request.POST.get("open")
+        and notification.link
+        and url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()})
+    ):
+        return HttpResponseRedirect(notification.link)
+    if request.htmx:
+        notification.refresh_from_db()
+        return render(request, "accounts/inbox.html#notification", {"notification": notification})
+    return redirect(_safe_next(request, reverse("accounts:inbox")))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: AuthedRequest) -> HttpResponse:
+    """Mark every unread notification of the user as read."""
+    changed = notification_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            changed,
+        )
+        % {"count": changed}
+        if changed
+        else _("Nothing was unread."),
+    )
+    return redirect(_safe_next(request, reverse("accounts:inbox")))
+
+
+login = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+logout = auth_views.LogoutView.as_view()
+password_change = auth_views.PasswordChangeView.as_view(
+    success_url=reverse_lazy("accounts:password_change_done")
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    success_url=reverse_lazy("accounts:password_reset_done"),
+    email_template_name="registration/password_reset_email.txt",
+    subject_template_name="registration/password_reset_subject.txt",
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view()
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    success_url=reverse_lazy("accounts:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
