@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from renfort.assistance import views
 
 app_name = "assistance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.request_list, name="request_list"),
+    path("new/", views.request_create, name="request_create"),
+    path("<int:pk>/", views.request_detail, name="request_detail"),
+    path(
+        "<int:pk>/missions/<int:mission_pk>/confirm/",
+        views.mission_confirm,
+        name="mission_confirm",
+    ),
+    path("appraisal/", views.appraisal_queue, name="appraisal_queue"),
+    path("appraisal/merge/", views.requests_merge, name="requests_merge"),
+    path("<int:pk>/appraise/", views.request_appraise, name="request_appraise"),
+    path("<int:pk>/accept/", views.request_accept, name="request_accept"),
+    path("<int:pk>/decline/", views.request_decline, name="request_decline"),
+]

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from renfort.roster import views
 
 app_name = "roster"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.expert_list, name="expert_list"),
+    path("releases/", views.releases, name="releases"),
+    path("releases/<int:pk>/", views.release_decide, name="release_decide"),
+    path("me/", views.my_profile, name="my_profile"),
+    path("me/unavailable/", views.unavailability_add, name="unavailability_add"),
+    path(
+        "me/unavailable/<int:pk>/remove/",
+        views.unavailability_remove,
+        name="unavailability_remove",
+    ),
+    path("me/invitations/", views.invitations, name="invitations"),
+    path("me/invitations/<int:pk>/", views.invitation_answer, name="invitation_answer"),
+    path("me/missions/", views.my_missions, name="my_missions"),
+]

@@ -1,0 +1,129 @@
+"""Forms of the request workflow: submitting, filtering, appraising."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from renfort.accounts.models import Organisation, OrganisationKind
+from renfort.assistance.models import Level, Request, RequestStatus
+from renfort.lib.languages import language_choices
+from renfort.roster.models import Topic
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RequestForm(forms.Form):
+    """A member administration's request for assistance."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one topic."),
+            "invalid_choice": _("Unknown topic: “%(value)s”."),
+        },
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    needs = forms.CharField(
+        label=_("Needs"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What your administration needs, and the result it expects."),
+    )
+    preferred_start = forms.DateField(label=_("Preferred period from"), widget=DATE_WIDGET)
+    preferred_end = forms.DateField(label=_("Preferred period to"), widget=DATE_WIDGET)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", "---------")],
+        error_messages={"invalid_choice": _("“%(value)s” is not an ISO 639-1 language code.")},
+    )
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        min_value=1,
+        max_value=5,
+        initial=3,
+        help_text=_("1 (low) to 5 (urgent)."),
+    )
+    co_requesting = forms.ModelMultipleChoiceField(
+        label=_("Co-requesting administrations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("For a regional request: the other member administrations asking with yours."),
+        error_messages={"invalid_choice": _("Unknown member administration: “%(value)s”.")},
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", "---------"), *language_choices()]
+        if not self.is_bound and organisation.languages:
+            self.initial.setdefault("language", organisation.languages[0])
+        others = self.fields["co_requesting"]
+        assert isinstance(others, forms.ModelMultipleChoiceField)
+        others.queryset = Organisation.objects.filter(
+            kind=OrganisationKind.MEMBER_ADMINISTRATION
+        ).exclude(pk=organisation.pk)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("preferred_start"), data.get("preferred_end")
+        if start and end and end < start:
+            self.add_error(
+                "preferred_end",
+                _("The preferred period must end on or after its first day."),
+            )
+        return data
+
+    def administrations(self) -> list[Organisation]:
+        """The requesting administrations: the user's own first, then the co-requesters."""
+        return [self.organisation, *self.cleaned_data.get("co_requesting", [])]
+
+
+class StatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *RequestStatus.choices],
+        error_messages={"invalid_choice": _("Unknown status: “%(value)s”.")},
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The requesting administration reads it."),
+        error_messages={"required": _("Give the reason for declining.")},
+    )
+
+
+class MergeForm(forms.Form):
+    requests = forms.ModelMultipleChoiceField(
+        label=_("Requests to merge"),
+        queryset=Request.objects.none(),
+        error_messages={
+            "required": _("Choose at least two requests to merge."),
+            "invalid_choice": _("Request “%(value)s” cannot be merged from this queue."),
+        },
+    )
+
+    def __init__(self, *args: Any, queue: QuerySet[Request], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["requests"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = queue
+
+    def clean_requests(self) -> Any:
+        chosen = self.cleaned_data["requests"]
+        if len(chosen) < 2:
+            raise forms.ValidationError(_("Choose at least two requests to merge."))
+        return chosen

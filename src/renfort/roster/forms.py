@@ -1,0 +1,96 @@
+"""Forms of the expert pool: an expert's own profile and availability, answers to invitations
+and release decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renfort.lib.languages import ISO_639_1
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LanguagesField(forms.CharField):
+    """ISO 639-1 codes typed as "en, fr" (commas or spaces), cleaned to a list."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        codes: list[str] = []
+        for code in text.replace(",", " ").split():
+            code = code.strip().lower()
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def validate(self, value: Any) -> None:
+        if not value:
+            raise forms.ValidationError(_("Give at least one working language."), code="required")
+        unknown = [code for code in value if code not in ISO_639_1]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not ISO 639-1 language codes: %(codes)s (use two letters, e.g. en, fr)."),
+                code="invalid",
+                params={"codes": ", ".join(unknown)},
+            )
+
+
+class ProfileForm(forms.Form):
+    languages = LanguagesField(
+        label=_("Working languages"),
+        help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr, es."),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+
+class UnavailabilityForm(forms.Form):
+    start = forms.DateField(label=_("First day"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Last day"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day must be on or after the first day."))
+        return data
+
+
+class InvitationAnswerForm(forms.Form):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline"))],
+        error_messages={"invalid_choice": _("Answer “accept” or “decline”.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to decline)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == self.DECLINE and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason to decline the invitation."))
+        return data
+
+
+class ReleaseDecisionForm(forms.Form):
+    GRANT = "grant"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Release"),
+        choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
+        error_messages={"invalid_choice": _("Decide “grant” or “refuse”.")},
+    )
