@@ -1,0 +1,233 @@
+"""Forms of the mission pages: filters of the plan and the matrix, and the secretariat's actions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from renfort.accounts.models import Region
+from renfort.assistance.models import Level
+from renfort.missions.calendar import GROUPINGS
+from renfort.missions.models import MISSION_TRANSITIONS, MissionStatus, MissionType
+from renfort.roster.models import Category, Expert, Topic
+
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
+    ("pt", _("Portuguese")),
+    ("ru", _("Russian")),
+]
+REQUIREMENT_ROWS = 3
+
+
+def _blank(label: Any, choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+def apply_error(form: forms.Form, exc: ValidationError, field: str | None) -> None:
+    """Show a service's refusal on the form: next to the field it names, else next to
+    ``field`` (the one the user chose), else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else field
+            form.add_error(target, [m for e in errors for m in e.messages])
+    else:
+        form.add_error(field, exc.messages)
+
+
+class PeriodMixin(forms.Form):
+    period_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period comes before its start."))
+        return data
+
+
+class MissionFilterForm(PeriodMixin):
+    """Filters of the plan; every field optional, bad values are ignored with a message."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_blank(_("Any status"), MissionStatus.choices)
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=_blank(_("Any type"), MissionType.choices)
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=_blank(_("Any region"), Region.choices)
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any topic"),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), required=False, choices=_blank(_("Any level"), Level.choices)
+    )
+    field_order = ["q", "status", "type", "region", "topic", "level", "period_from", "period_to"]
+
+
+class MatrixFilterForm(PeriodMixin):
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=_blank(_("Any category"), Category.choices)
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        empty_label=_("Any topic"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=_blank(_("Any language"), LANGUAGES)
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=_blank(_("Any region"), Region.choices)
+    )
+    field_order = ["category", "topic", "language", "region", "period_from", "period_to"]
+
+
+class ExpertChoiceForm(forms.Form):
+    """Pick one expert among choices computed once per page (one query, many forms)."""
+
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
+
+    def __init__(self, *args: Any, experts: Sequence[Expert] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.experts = {e.pk: e for e in experts}
+        field = self.fields["expert"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = _blank(
+            _("Choose an expert"),
+            [
+                (str(e.pk), f"{e} ({e.home_administration.short_name or e.home_administration})")
+                for e in experts
+            ],
+        )
+
+    def clean_expert(self) -> Expert:
+        pk = self.cleaned_data["expert"]
+        try:
+            return self.experts[pk]
+        except KeyError as exc:
+            raise ValidationError(_("Choose an expert from the list.")) from exc
+
+
+class AssignForm(ExpertChoiceForm):
+    pinned = forms.BooleanField(label=_("Pin this assignment"), required=False)
+
+
+class SwapForm(ExpertChoiceForm):
+    pass
+
+
+class OfferForm(ExpertChoiceForm):
+    pass
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when cancelling: the reason is sent to everyone involved."),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = MISSION_TRANSITIONS.get(current, frozenset())
+        field = self.fields["to_status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(v, label) for v, label in MissionStatus.choices if v in allowed]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("to_status") == MissionStatus.CANCELLED and not data.get("note", "").strip():
+            self.add_error("note", _("Give the reason for cancelling."))
+        return data
+
+
+class DatesForm(forms.Form):
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("end", _("The last day comes before the first day."))
+        return data
+
+
+LEVEL_CHOICES = [(str(i), str(i)) for i in range(1, 5)]
+
+
+class SlotForm(forms.Form):
+    """A slot: a category and up to three topics with a minimum level each."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+
+    def __init__(self, *args: Any, topics: Sequence[Topic] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        topic_choices = _blank(_("No topic"), [(t.code, t.name) for t in topics])
+        for i in range(1, REQUIREMENT_ROWS + 1):
+            self.fields[f"topic_{i}"] = forms.ChoiceField(
+                label=_("Topic %(n)s") % {"n": i}, required=i == 1, choices=topic_choices
+            )
+            self.fields[f"level_{i}"] = forms.TypedChoiceField(
+                label=_("Minimum level %(n)s") % {"n": i},
+                required=False,
+                coerce=int,
+                choices=LEVEL_CHOICES,
+                initial="2",
+            )
+
+    def requirements(self) -> dict[str, int]:
+        """Topic code -> minimum level, from the cleaned rows."""
+        out: dict[str, int] = {}
+        for i in range(1, REQUIREMENT_ROWS + 1):
+            code = self.cleaned_data.get(f"topic_{i}")
+            if code:
+                out[code] = int(self.cleaned_data.get(f"level_{i}") or 1)
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        seen: set[str] = set()
+        for i in range(1, REQUIREMENT_ROWS + 1):
+            code = data.get(f"topic_{i}")
+            if code and code in seen:
+                self.add_error(f"topic_{i}", _("This topic is already required above."))
+            if code:
+                seen.add(code)
+        return data
+
+
+class TimelineForm(PeriodMixin):
+    group = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=list(zip(GROUPINGS, [_("Expert"), _("Member"), _("Region")], strict=True)),
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=_blank(_("Any region"), Region.choices)
+    )
+    field_order = ["group", "region", "period_from", "period_to"]
