@@ -1,0 +1,387 @@
+"""A proven upper bound on the primary objective from the LP relaxation (HiGHS).
+
+The relaxation covers every pair that passes the hard filters, not only the short candidate
+lists the CP-SAT model keeps, so the bound holds for the whole problem. It is solved on a
+restricted set of columns; the duals then price every other column (vectorised), and the
+Lagrangian value  b'y + sum_j min over [l_j, u_j] of (c_j - A_j'y) x_j  is a valid bound for
+any sign-correct duals, converged or not. Attractive columns are added and the LP solved again
+while time allows (column generation).
+
+Rows, written as a minimisation of -sum(priority * staffed):
+  slot:      sum_e x[s, e] - staffed[m] = 0
+  point:     sum of x over the expert's missions covering day p (travel days included) <= 1,
+             at each left end p of the days a mission covers wherever it starts
+  pair:      sum_s x[s, e] <= 1 for a windowed mission with no such days
+  days:      sum duration * x <= max_days
+  countries: sum of x from one country <= 1 where distinct countries are required
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+
+from renfort.planner.candidates import NO_CAP, Candidates, ExpertArrays, IntArray
+from renfort.planner.domain import DISTINCT_REQUIRED, Problem
+
+FloatArray = npt.NDArray[np.float64]
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Every (slot, expert) pair that passes the hard filters, as flat arrays."""
+
+    slot: IntArray
+    expert: IntArray
+    mission: IntArray
+    duration: IntArray
+    lo: IntArray  # first day covered whatever the start, -1 if none
+    hi: IntArray  # last such day plus travel days
+    country: IntArray
+    pinned: npt.NDArray[np.bool_]
+
+    @classmethod
+    def build(cls, problem: Problem, arrays: ExpertArrays, cands: Candidates) -> Columns:
+        sizes = np.array([len(c) for c in cands.experts], dtype=np.int64)
+        slot = np.repeat(np.arange(len(sizes)), sizes)
+        expert = np.concatenate(cands.experts) if len(sizes) else np.zeros(0, np.int64)
+        mission = cands.slot_mission[slot]
+        t = problem.travel_days
+        dur = np.array([m.duration for m in problem.missions], dtype=np.int64)
+        lo_m = np.array([(m.compulsory or (-1, -1))[0] for m in problem.missions], dtype=np.int64)
+        hi_m = np.array(
+            [(m.compulsory[1] + t if m.compulsory else -1) for m in problem.missions],
+            dtype=np.int64,
+        )
+        _, country_id = np.unique(arrays.country, return_inverse=True)
+        pinned = np.zeros(len(slot), dtype=bool)
+        if problem.pins:
+            key = slot * len(problem.experts) + expert
+            for pin in problem.pins:
+                m, j = problem.slot_index[pin.slot]
+                k = cands.flat(m, j) * len(problem.experts) + problem.expert_index[pin.expert]
+                pinned |= key == k
+        return cls(
+            slot=slot.astype(np.int64),
+            expert=expert.astype(np.int64),
+            mission=mission,
+            duration=dur[mission],
+            lo=lo_m[mission],
+            hi=hi_m[mission],
+            country=country_id.astype(np.int64)[expert],
+            pinned=pinned,
+        )
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+
+@dataclass
+class Duals:
+    """Row duals of one restricted LP, keyed so any column can be priced."""
+
+    slot: FloatArray
+    point_keys: IntArray
+    point_cum: FloatArray
+    pair_keys: IntArray
+    pair_dual: FloatArray
+    days: FloatArray
+    country_keys: IntArray
+    country_dual: FloatArray
+    constant: float  # sum of y_i * b_i
+
+
+@dataclass
+class BoundResult:
+    bound: int | None
+    support: dict[int, set[int]]  # slot -> experts with a positive LP value
+    rounds: int
+    seconds: float
+    lp_value: float | None
+
+
+_banner_shown = False
+
+
+def _highs() -> highspy.Highs:
+    """A silent HiGHS instance: the first one in a process prints a banner on fd 1."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        _banner_shown = True
+    return highs
+
+
+def _lookup(keys: IntArray, values: FloatArray, query: IntArray) -> FloatArray:
+    if len(keys) == 0:
+        return np.zeros(len(query))
+    pos = np.searchsorted(keys, query)
+    pos = np.minimum(pos, len(keys) - 1)
+    hit = keys[pos] == query
+    return np.where(hit, values[pos], 0.0)
+
+
+class Relaxation:
+    def __init__(self, problem: Problem, arrays: ExpertArrays, cands: Candidates) -> None:
+        self.problem = problem
+        self.arrays = arrays
+        self.cands = cands
+        self.cols = Columns.build(problem, arrays, cands)
+        self.n_slots = len(cands.experts)
+        self.n_missions = len(problem.missions)
+        self.span = problem.horizon + problem.travel_days + 2
+        self.priority = np.array([m.priority for m in problem.missions], dtype=float)
+        self.required = np.array([m.distinct == DISTINCT_REQUIRED for m in problem.missions])
+        self.has_cover = self.cols.lo >= 0
+        pinned_missions = {problem.slot_index[p.slot][0] for p in problem.pins}
+        self.z_lower = np.array([m in pinned_missions for m in range(self.n_missions)], float)
+
+    def _pair_key(self, idx: IntArray) -> IntArray:
+        return self.cols.expert[idx] * self.n_missions + self.cols.mission[idx]
+
+    def solve_restricted(
+        self, active: IntArray, time_limit: float
+    ) -> tuple[Duals, FloatArray, float] | None:
+        """Solve the LP on the columns ``active``; its duals, x values and objective."""
+        c = self.cols
+        n = len(active)
+        rows_i: list[IntArray] = []
+        cols_j: list[IntArray] = []
+        vals: list[FloatArray] = []
+        upper: list[FloatArray] = []
+        lower: list[FloatArray] = []
+        next_row = 0
+
+        # slot rows, then z columns are numbered n .. n + n_missions - 1
+        rows_i.append(c.slot[active])
+        cols_j.append(np.arange(n))
+        vals.append(np.ones(n))
+        mission_of_slot = self.cands.slot_mission
+        rows_i.append(np.arange(self.n_slots))
+        cols_j.append(n + mission_of_slot)
+        vals.append(-np.ones(self.n_slots))
+        lower.append(np.zeros(self.n_slots))
+        upper.append(np.zeros(self.n_slots))
+        next_row = self.n_slots
+
+        # point rows
+        covered = active[self.has_cover[active]]
+        point_keys = np.unique(c.expert[covered] * self.span + c.lo[covered])
+        first = np.searchsorted(point_keys, c.expert[covered] * self.span + c.lo[covered])
+        last = np.searchsorted(point_keys, c.expert[covered] * self.span + c.hi[covered], "right")
+        counts = last - first
+        local = np.flatnonzero(self.has_cover[active])
+        rep_col = np.repeat(local, counts)
+        offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows_i.append(next_row + np.repeat(first, counts) + offs)
+        cols_j.append(rep_col)
+        vals.append(np.ones(len(rep_col)))
+        lower.append(np.full(len(point_keys), -np.inf))
+        upper.append(np.ones(len(point_keys)))
+        point_row0 = next_row
+        next_row += len(point_keys)
+
+        # pair rows for windowed missions without compulsory days
+        loose = active[~self.has_cover[active]]
+        pk = self._pair_key(loose)
+        pair_keys, pair_counts = np.unique(pk, return_counts=True)
+        pair_keys = pair_keys[pair_counts > 1]
+        sel = np.isin(pk, pair_keys)
+        local_loose = np.flatnonzero(~self.has_cover[active])[sel]
+        rows_i.append(next_row + np.searchsorted(pair_keys, pk[sel]))
+        cols_j.append(local_loose)
+        vals.append(np.ones(len(local_loose)))
+        lower.append(np.full(len(pair_keys), -np.inf))
+        upper.append(np.ones(len(pair_keys)))
+        pair_row0 = next_row
+        next_row += len(pair_keys)
+
+        # days rows: one per expert whose columns could exceed the cap
+        caps = self.arrays.max_days
+        e_act = c.expert[active]
+        mission_days = np.zeros(len(self.problem.experts))
+        _, first_of_pair = np.unique(self._pair_key(active), return_index=True)
+        np.add.at(mission_days, e_act[first_of_pair], c.duration[active][first_of_pair])
+        capped = np.flatnonzero((caps < NO_CAP) & (mission_days > caps))
+        day_row = np.full(len(self.problem.experts), -1, dtype=np.int64)
+        day_row[capped] = next_row + np.arange(len(capped))
+        sel = day_row[e_act] >= 0
+        rows_i.append(day_row[e_act[sel]])
+        cols_j.append(np.flatnonzero(sel))
+        vals.append(c.duration[active][sel].astype(float))
+        lower.append(np.full(len(capped), -np.inf))
+        upper.append(caps[capped].astype(float))
+        days_row0 = next_row
+        next_row += len(capped)
+
+        # distinct-country rows
+        req = self.required[c.mission[active]]
+        ck = c.mission[active] * (int(c.country.max(initial=0)) + 1) + c.country[active]
+        country_keys, ccounts = np.unique(ck[req], return_counts=True)
+        country_keys = country_keys[ccounts > 1]
+        sel = req & np.isin(ck, country_keys)
+        rows_i.append(next_row + np.searchsorted(country_keys, ck[sel]))
+        cols_j.append(np.flatnonzero(sel))
+        vals.append(np.ones(int(sel.sum())))
+        lower.append(np.full(len(country_keys), -np.inf))
+        upper.append(np.ones(len(country_keys)))
+        country_row0 = next_row
+        next_row += len(country_keys)
+
+        n_cols = n + self.n_missions
+        ri = np.concatenate(rows_i)
+        cj = np.concatenate(cols_j)
+        vv = np.concatenate(vals)
+        order = np.lexsort((ri, cj))
+        ri, cj, vv = ri[order], cj[order], vv[order]
+        start = np.zeros(n_cols + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cj, minlength=n_cols), out=start[1:])
+
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_cols
+        lp.num_row_ = next_row
+        lp.col_cost_ = np.concatenate((np.zeros(n), -self.priority))
+        lp.col_lower_ = np.concatenate((c.pinned[active].astype(float), self.z_lower))
+        lp.col_upper_ = np.ones(n_cols)
+        lp.row_lower_ = np.concatenate(lower)
+        lp.row_upper_ = np.concatenate(upper)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start.astype(np.int32)
+        lp.a_matrix_.index_ = ri.astype(np.int32)
+        lp.a_matrix_.value_ = vv
+        highs = _highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("time_limit", max(time_limit, 0.1))
+        highs.setOptionValue("threads", 1)
+        highs.passModel(lp)
+        highs.run()
+        solution = highs.getSolution()
+        if not solution.dual_valid:
+            return None
+        y = np.array(solution.row_dual, dtype=float)
+        x = np.array(solution.col_value, dtype=float)
+        objective = float(highs.getInfo().objective_function_value)
+
+        slot_y = y[: self.n_slots]
+        point_y = np.minimum(y[point_row0:pair_row0], 0.0)
+        pair_y = np.minimum(y[pair_row0:days_row0], 0.0)
+        days_y_rows = np.minimum(y[days_row0:country_row0], 0.0)
+        country_y = np.minimum(y[country_row0:], 0.0)
+        days_y = np.zeros(len(self.problem.experts))
+        days_y[capped] = days_y_rows
+        constant = (
+            point_y.sum() + pair_y.sum() + country_y.sum() + float(days_y_rows @ caps[capped])
+        )
+        duals = Duals(
+            slot=slot_y,
+            point_keys=point_keys,
+            point_cum=np.concatenate(([0.0], np.cumsum(point_y))),
+            pair_keys=pair_keys,
+            pair_dual=pair_y,
+            days=days_y,
+            country_keys=country_keys,
+            country_dual=country_y,
+            constant=constant,
+        )
+        return duals, x, objective
+
+    def reduced_costs(self, duals: Duals) -> FloatArray:
+        """c_j - A_j'y for every column of the full relaxation (x columns only)."""
+        c = self.cols
+        total = duals.slot[c.slot].copy()
+        cov = self.has_cover
+        lo = np.searchsorted(duals.point_keys, c.expert[cov] * self.span + c.lo[cov])
+        hi = np.searchsorted(duals.point_keys, c.expert[cov] * self.span + c.hi[cov], "right")
+        total[cov] += duals.point_cum[hi] - duals.point_cum[lo]
+        loose = np.flatnonzero(~cov)
+        total[loose] += _lookup(duals.pair_keys, duals.pair_dual, self._pair_key(loose))
+        total += c.duration * duals.days[c.expert]
+        ck = c.mission * (int(c.country.max(initial=0)) + 1) + c.country
+        total += _lookup(duals.country_keys, duals.country_dual, ck)
+        reduced: FloatArray = -total
+        return reduced
+
+    def lagrangian(self, duals: Duals, reduced: FloatArray) -> float:
+        """A valid upper bound on the primary for these duals."""
+        c = self.cols
+        x_part = np.where(c.pinned, reduced, np.minimum(reduced, 0.0)).sum()
+        z_reduced = -self.priority.copy()
+        np.add.at(z_reduced, self.cands.slot_mission, duals.slot)
+        z_part = np.where(self.z_lower > 0, z_reduced, np.minimum(z_reduced, 0.0)).sum()
+        return -(duals.constant + float(x_part) + float(z_part))
+
+
+def trivial_bound(problem: Problem, cands: Candidates) -> int:
+    """Sum of the priorities of missions whose every slot has some candidate."""
+    return sum(
+        mission.priority
+        for m, mission in enumerate(problem.missions)
+        if all(len(cands.experts[g]) for g in cands.mission_slots[m])
+    )
+
+
+def lp_bound(
+    problem: Problem,
+    arrays: ExpertArrays,
+    cands: Candidates,
+    start_with: list[IntArray],
+    time_limit: float,
+    max_rounds: int = 8,
+) -> BoundResult:
+    """Column generation from the columns ``start_with`` (per slot) within ``time_limit``."""
+    began = time.perf_counter()
+    relax = Relaxation(problem, arrays, cands)
+    cols = relax.cols
+    best = float(trivial_bound(problem, cands))
+    support: dict[int, set[int]] = {}
+    if len(cols) == 0:
+        return BoundResult(int(best), support, 0, time.perf_counter() - began, None)
+    key_all = cols.slot * len(problem.experts) + cols.expert
+    wanted = np.concatenate(
+        [g * len(problem.experts) + experts for g, experts in enumerate(start_with) if len(experts)]
+        or [np.zeros(0, np.int64)]
+    )
+    active_mask = np.isin(key_all, wanted) | cols.pinned
+    rounds = 0
+    lp_value: float | None = None
+    while rounds < max_rounds:
+        left = time_limit - (time.perf_counter() - began)
+        if left <= 0.05:
+            break
+        active = np.flatnonzero(active_mask)
+        solved = relax.solve_restricted(active, left)
+        rounds += 1
+        if solved is None:
+            break
+        duals, x, objective = solved
+        lp_value = -objective
+        reduced = relax.reduced_costs(duals)
+        best = min(best, relax.lagrangian(duals, reduced))
+        positive = active[x[: len(active)] > TOL]
+        support = {}
+        for g, e in zip(cols.slot[positive], cols.expert[positive], strict=True):
+            support.setdefault(int(g), set()).add(int(e))
+        attractive = np.flatnonzero((reduced < -TOL) & ~active_mask)
+        if len(attractive) == 0 or best - lp_value < 1e-3:
+            break
+        keep = attractive[np.argsort(reduced[attractive])[: max(len(active) // 2, 2000)]]
+        active_mask[keep] = True
+    bound = math.floor(best + 1e-5)
+    return BoundResult(bound, support, rounds, time.perf_counter() - began, lp_value)

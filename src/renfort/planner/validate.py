@@ -1,0 +1,403 @@
+"""Input checking: every problem in a planning file, in words that name the field.
+
+``problem_errors`` never raises, whatever it is given; ``parse_problem`` turns a checked
+document into a ``Problem``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from renfort.planner.domain import Expert, Mission, Pin, Previous, Problem, Slot
+
+# More than ten years of mission dates in one plan is almost surely a typo (2207 for 2027).
+MAX_SPAN_DAYS = 3660
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PATTERN_WORDS = {
+    "^[A-Z]{2}$": "a two-letter country code in capitals (ISO 3166-1 alpha-2)",
+    "^[a-z]{2}$": "a two-letter language code in lower case (ISO 639-1)",
+}
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the package's exchange-format schemas: ``instance`` or ``solution``."""
+    text = resources.files("renfort.planner.schemas").joinpath(f"{name}.schema.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(name), format_checker=jsonschema.FormatChecker())
+
+
+def field_path(parts: Iterable[str | int]) -> str:
+    """``['missions', 3, 'window']`` -> ``missions[3].window``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _mission_shape_message(path: str, mission: Mapping[str, Any]) -> str:
+    fixed = [k for k in ("start", "end") if k in mission]
+    flexible = [k for k in ("window", "duration_days") if k in mission]
+    if fixed and flexible:
+        return (
+            f"{path}: give either start and end (fixed dates) or window and duration_days "
+            f"(the planner picks the dates), not both ({', '.join(fixed + flexible)} given)"
+        )
+    if fixed:
+        missing = [k for k in ("start", "end") if k not in mission]
+        return f"{path}: fixed dates need both start and end ({missing[0]} is missing)"
+    if flexible:
+        missing = [k for k in ("window", "duration_days") if k not in mission]
+        return f"{path}: a mission with a window needs duration_days too ({missing[0]} is missing)"
+    return f"{path}: give the dates, either start and end, or window and duration_days"
+
+
+def _schema_message(error: ValidationError) -> str:
+    path = field_path(error.absolute_path)
+    value: Any = error.instance
+    kind = error.validator
+    rule: Any = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return f"{path}: missing required field '{missing}'"
+    if kind == "additionalProperties":
+        allowed = set(rule.get("properties", {}))
+        extra = sorted(k for k in value if k not in allowed) if isinstance(value, dict) else []
+        return f"{path}: unknown field{'s' if len(extra) > 1 else ''} " + ", ".join(
+            f"'{k}'" for k in extra
+        )
+    if kind == "type":
+        return f"{path}: expected {error.validator_value}, got {_json_type(value)}"
+    if kind == "format":
+        return f"{path}: {value!r} is not a calendar date (YYYY-MM-DD)"
+    if kind == "pattern":
+        words = _PATTERN_WORDS.get(
+            str(error.validator_value), f"the pattern {error.validator_value}"
+        )
+        return f"{path}: {value!r} is not {words}"
+    if kind == "enum":
+        options = ", ".join(str(o) for o in rule.get("enum", []))
+        return f"{path}: {value!r} is not one of {options}"
+    if kind == "const":
+        return f"{path}: must be {error.validator_value!r}, got {value!r}"
+    if kind == "minItems":
+        if path.endswith(".slots"):
+            return f"{path}: a mission needs at least one slot"
+        if error.validator_value == 2:
+            return f"{path}: a period is [first day, last day]"
+        return f"{path}: needs at least {error.validator_value} item(s)"
+    if kind == "maxItems":
+        return f"{path}: a period is [first day, last day], got {len(value)} items"
+    if kind == "uniqueItems":
+        return f"{path}: lists the same value twice"
+    if kind == "minLength":
+        return f"{path}: must not be empty"
+    if kind in ("minimum", "exclusiveMinimum"):
+        strict = "greater than" if kind == "exclusiveMinimum" else "at least"
+        return f"{path}: {value!r} must be {strict} {error.validator_value}"
+    if kind == "maximum":
+        return f"{path}: {value!r} must be at most {error.validator_value}"
+    if kind == "oneOf" and isinstance(value, dict) and "slots" in rule.get("properties", {}):
+        return _mission_shape_message(path, value)
+    return f"{path}: {error.message}"
+
+
+def _date(value: str) -> date | None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _period_errors(path: str, period: list[str]) -> tuple[list[str], tuple[date, date] | None]:
+    first, last = _date(period[0]), _date(period[1])
+    if first is None or last is None:
+        return [], None  # the schema's format check has said so already
+    if last < first:
+        return [f"{path}: ends {last} before it starts {first}"], None
+    return [], (first, last)
+
+
+def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
+    errors: list[str] = []
+    expert_at: dict[str, int] = {}
+    for i, expert in enumerate(doc["experts"]):
+        if expert["id"] in expert_at:
+            errors.append(
+                f"experts[{i}].id: duplicate expert id {expert['id']!r} "
+                f"(also experts[{expert_at[expert['id']]}])"
+            )
+        else:
+            expert_at[expert["id"]] = i
+        for j, period in enumerate(expert.get("unavailable", [])):
+            errors.extend(_period_errors(f"experts[{i}].unavailable[{j}]", period)[0])
+
+    mission_at: dict[str, int] = {}
+    slot_at: dict[str, tuple[int, int]] = {}
+    first_days: list[date] = []
+    last_days: list[date] = []
+    starts: dict[int, tuple[date, date]] = {}  # mission -> (earliest start, latest start)
+    for i, mission in enumerate(doc["missions"]):
+        path = f"missions[{i}]"
+        if mission["id"] in mission_at:
+            errors.append(
+                f"{path}.id: duplicate mission id {mission['id']!r} "
+                f"(also missions[{mission_at[mission['id']]}])"
+            )
+        else:
+            mission_at[mission["id"]] = i
+        for j, slot in enumerate(mission["slots"]):
+            if slot["id"] in slot_at:
+                mi, sj = slot_at[slot["id"]]
+                errors.append(
+                    f"{path}.slots[{j}].id: duplicate slot id {slot['id']!r} "
+                    f"(also missions[{mi}].slots[{sj}]); slot ids are unique across the problem"
+                )
+            else:
+                slot_at[slot["id"]] = (i, j)
+        if "window" in mission:
+            period_errors, period = _period_errors(f"{path}.window", mission["window"])
+            errors.extend(period_errors)
+            if period is not None:
+                length = (period[1] - period[0]).days + 1
+                duration = mission["duration_days"]
+                if duration > length:
+                    errors.append(
+                        f"{path}.window: {period[0]}..{period[1]} is {length} day"
+                        f"{'s' if length > 1 else ''}, shorter than duration_days {duration}"
+                    )
+                else:
+                    first_days.append(period[0])
+                    last_days.append(period[1])
+                    starts[i] = (period[0], period[1] - timedelta(days=duration - 1))
+        else:
+            start, end = _date(mission["start"]), _date(mission["end"])
+            if start is not None and end is not None:
+                if end < start:
+                    errors.append(f"{path}.end: {end} is before start {start}")
+                else:
+                    first_days.append(start)
+                    last_days.append(end)
+                    starts[i] = (start, start)
+
+    if first_days and (max(last_days) - min(first_days)).days + 1 > MAX_SPAN_DAYS:
+        errors.append(
+            f"missions: dates run from {min(first_days)} to {max(last_days)}; one problem may "
+            f"span at most {MAX_SPAN_DAYS} days"
+        )
+
+    pinned_slot: dict[str, int] = {}
+    pinned_start: dict[int, tuple[date, int]] = {}
+    for k, pin in enumerate(doc.get("pinned", [])):
+        path = f"pinned[{k}]"
+        if pin["expert"] not in expert_at:
+            errors.append(f"{path}.expert: no expert {pin['expert']!r} in experts")
+        if pin["slot"] not in slot_at:
+            errors.append(f"{path}.slot: no slot {pin['slot']!r} in any mission")
+            continue
+        if pin["slot"] in pinned_slot:
+            errors.append(
+                f"{path}.slot: slot {pin['slot']!r} is already pinned by pinned"
+                f"[{pinned_slot[pin['slot']]}]"
+            )
+        pinned_slot[pin["slot"]] = k
+        if "start" not in pin:
+            continue
+        start = _date(pin["start"])
+        mi = slot_at[pin["slot"]][0]
+        if start is None or mi not in starts:
+            continue
+        mission = doc["missions"][mi]
+        earliest, latest = starts[mi]
+        if not earliest <= start <= latest:
+            if earliest == latest and "start" in mission:
+                errors.append(
+                    f"{path}.start: {start} differs from mission {mission['id']!r}'s fixed "
+                    f"start {earliest}"
+                )
+            else:
+                errors.append(
+                    f"{path}.start: mission {mission['id']!r} lasts "
+                    f"{mission['duration_days']} days and must start between {earliest} and "
+                    f"{latest} to fit its window"
+                )
+        elif mi in pinned_start and pinned_start[mi][0] != start:
+            errors.append(
+                f"{path}.start: {start} differs from pinned[{pinned_start[mi][1]}]"
+                f".start {pinned_start[mi][0]} for the same mission {mission['id']!r}"
+            )
+        else:
+            pinned_start[mi] = (start, k)
+    return errors
+
+
+def problem_errors(doc: object) -> list[str]:
+    """Every reason ``doc`` is not a usable planning problem; empty when it is."""
+    if not isinstance(doc, dict):
+        return [f"(document): expected a JSON object, got {_json_type(doc)}"]
+    errors = sorted(
+        _validator("instance").iter_errors(doc),
+        key=lambda e: (list(map(str, e.absolute_path)), str(e.validator)),
+    )
+    messages = list(dict.fromkeys(_schema_message(e) for e in errors))
+    if messages:
+        return messages
+    return _semantic_errors(doc)
+
+
+def parse_problem(doc: Mapping[str, Any]) -> Problem:
+    """Build a ``Problem`` from a document that ``problem_errors`` accepted."""
+    settings = doc.get("settings", {})
+    travel = int(settings.get("travel_days", 1))
+    firsts: list[date] = []
+    for mission in doc["missions"]:
+        firsts.append(
+            date.fromisoformat(mission["window"][0] if "window" in mission else mission["start"])
+        )
+    origin = min(firsts) if firsts else date(2000, 1, 1)
+
+    def day(value: str) -> int:
+        return (date.fromisoformat(value) - origin).days
+
+    missions: list[Mission] = []
+    for mission in doc["missions"]:
+        if "window" in mission:
+            duration = int(mission["duration_days"])
+            earliest = day(mission["window"][0])
+            latest = day(mission["window"][1]) - duration + 1
+            windowed = True
+        else:
+            earliest = latest = day(mission["start"])
+            duration = day(mission["end"]) - earliest + 1
+            windowed = False
+        missions.append(
+            Mission(
+                id=mission["id"],
+                beneficiaries=frozenset(mission["beneficiaries"]),
+                language=mission["language"],
+                level=mission.get("level"),
+                priority=int(mission.get("priority", 1)),
+                duration=duration,
+                earliest_start=earliest,
+                latest_start=latest,
+                windowed=windowed,
+                distinct=mission.get("distinct_countries", "preferred"),
+                slots=tuple(
+                    Slot(s["id"], s["category"], dict(s.get("skills", {})))
+                    for s in mission["slots"]
+                ),
+            )
+        )
+    horizon = max((m.latest_start + m.duration for m in missions), default=0)
+
+    experts: list[Expert] = []
+    for expert in doc["experts"]:
+        periods = []
+        for first, last in expert.get("unavailable", []):
+            a, b = max(day(first), 0), min(day(last), horizon - 1)
+            if a <= b:
+                periods.append((a, b))
+        experts.append(
+            Expert(
+                id=expert["id"],
+                country=expert["country"],
+                categories=frozenset(expert["categories"]),
+                languages=frozenset(expert["languages"]),
+                skills=dict(expert.get("skills", {})),
+                unavailable=tuple(sorted(periods)),
+                max_days=expert.get("max_days"),
+            )
+        )
+    pins = tuple(
+        Pin(p["slot"], p["expert"], day(p["start"]) if "start" in p else None)
+        for p in doc.get("pinned", [])
+    )
+    return Problem(
+        origin=origin,
+        travel_days=travel,
+        time_limit_s=float(settings.get("time_limit_s", 10)),
+        seed=settings.get("seed"),
+        experts=tuple(experts),
+        missions=tuple(missions),
+        pins=pins,
+        horizon=horizon,
+        expert_index={e.id: i for i, e in enumerate(experts)},
+        mission_index={m.id: i for i, m in enumerate(missions)},
+        slot_index={s.id: (i, j) for i, m in enumerate(missions) for j, s in enumerate(m.slots)},
+    )
+
+
+def load_problem(doc: object) -> Problem | list[str]:
+    """A ``Problem``, or the list of everything wrong with ``doc``."""
+    errors = problem_errors(doc)
+    if errors:
+        return errors
+    assert isinstance(doc, dict)
+    return parse_problem(doc)
+
+
+def parse_previous(problem: Problem, doc: object) -> tuple[Previous, list[str]]:
+    """The usable part of an earlier plan, and notes on what was dropped from it.
+
+    Parts that name slots or experts no longer in the problem are dropped, not rejected:
+    that is what re-planning after a withdrawal looks like.
+    """
+    notes: list[str] = []
+    slot_expert: dict[str, str] = {}
+    mission_start: dict[str, int] = {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("missions"), list):
+        return Previous({}, {}), ["previous plan: expected an object with a missions list"]
+    for i, entry in enumerate(doc["missions"]):
+        if not isinstance(entry, dict) or entry.get("id") not in problem.mission_index:
+            continue
+        if not entry.get("staffed"):
+            continue
+        start = _date(entry.get("start", ""))
+        if start is not None:
+            mission_start[entry["id"]] = (start - problem.origin).days
+        for j, assignment in enumerate(entry.get("assignments") or []):
+            if not isinstance(assignment, dict):
+                continue
+            slot, expert = assignment.get("slot"), assignment.get("expert")
+            if slot not in problem.slot_index:
+                notes.append(f"previous missions[{i}].assignments[{j}]: slot {slot!r} is gone")
+            elif expert not in problem.expert_index:
+                notes.append(f"previous missions[{i}].assignments[{j}]: expert {expert!r} is gone")
+            else:
+                slot_expert[str(slot)] = str(expert)
+    return Previous(slot_expert, mission_start), notes
