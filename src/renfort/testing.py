@@ -480,3 +480,34 @@ def persona_mission(p: Personas, **kwargs: Any) -> Mission:
         missions=[mission],
     )
     return mission
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every Renfort table, to check that a refused change wrote nothing."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {"accounts", "roster", "assistance", "missions", "agreements", "results"}
+    }
+
+
+def table_state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables services write, to check a refusal changed nothing at all."""
+    return {
+        "requests": list(Request.objects.order_by("pk").values_list("pk", "status")),
+        "missions": list(
+            Mission.objects.order_by("pk").values_list("pk", "status", "start", "end")
+        ),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list(
+                "pk", "status", "release_status", "pinned", "expert_id"
+            )
+        ),
+        "experts": list(
+            Expert.objects.order_by("pk").values_list("pk", "release_status", "email", "languages")
+        ),
+        **{label: [(n,)] for label, n in row_counts().items()},
+    }
