@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -67,6 +68,8 @@ HOLDING_STATUSES = (
     AssignmentStatus.ACCEPTED,
     AssignmentStatus.CONFIRMED,
 )
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
 PROGRESS_MIN_INTERVAL_S = 0.5  # at most two progress writes a second
 PROGRESS_MAX_POINTS = 240
 TIME_LIMIT_RANGE = (1.0, 600.0)
@@ -166,9 +169,13 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
     slots = list(mission.slots.all())
     if not slots:
         return None, _("it has no expert slot")
-    countries = sorted({b.country.upper() for b in mission.beneficiaries.all() if b.country})
+    countries = sorted(
+        {b.country.upper() for b in mission.beneficiaries.all() if COUNTRY.match(b.country.upper())}
+    )
     if not countries:
         return None, _("no beneficiary administration has a country")
+    if not LANGUAGE.match(mission.language.lower()):
+        return None, _("its language is not an ISO 639-1 code")
     entry: dict[str, Any] = {
         "id": mission.reference,
         "beneficiaries": countries,
@@ -283,8 +290,11 @@ def problem_build(
     expert_entries: list[dict[str, Any]] = []
     for expert in experts:
         country = (expert.home_administration.country or "").upper()
+        country = country if COUNTRY.match(country) else ""
         categories = [c for c in expert.categories if c in Category.values]
-        languages = sorted({str(lang).lower() for lang in expert.languages if lang})
+        languages = sorted(
+            {str(x).lower() for x in expert.languages if LANGUAGE.match(str(x).lower())}
+        )
         if not country or not categories or not languages:
             if str(expert.pk) in pins.values():
                 # A pinned expert must be known to the planner; keep them with what we have.
@@ -685,7 +695,7 @@ def _require_done(run: PlannerRun) -> None:
         )
 
 
-def _entry_for_slot(run: PlannerRun, slot_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def proposal_for_slot(run: PlannerRun, slot_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     for entry in run.plan.get("missions", []):
         for a in entry.get("assignments") or []:
             if a["slot"] == slot_code:
@@ -767,7 +777,7 @@ def swap_candidates(*, run: PlannerRun, slot_code: str, limit: int = 60) -> list
     Ordered by how far above the required levels they are; availability is checked when the
     coordinator picks one (``proposal_swap``).
     """
-    entry, current = _entry_for_slot(run, slot_code)
+    entry, current = proposal_for_slot(run, slot_code)
     slot = (
         Slot.objects.select_related("mission")
         .prefetch_related(
@@ -852,7 +862,7 @@ def proposal_swap(*, run: PlannerRun, slot_code: str, expert: Expert, by: User) 
 
     _require_done(run)
     run = PlannerRun.objects.select_for_update().get(pk=run.pk)
-    entry, proposal = _entry_for_slot(run, slot_code)
+    entry, proposal = proposal_for_slot(run, slot_code)
     slot = Slot.objects.select_related("mission").get(
         mission__reference=entry["id"], position=int(slot_code.rsplit("-", 1)[1])
     )
@@ -890,7 +900,7 @@ def proposal_pin(*, run: PlannerRun, slot_code: str, pinned: bool) -> PlannerRun
 
     _require_done(run)
     run = PlannerRun.objects.select_for_update().get(pk=run.pk)
-    entry, proposal = _entry_for_slot(run, slot_code)
+    entry, proposal = proposal_for_slot(run, slot_code)
     held = Assignment.objects.filter(
         slot__mission__reference=entry["id"],
         slot__position=int(slot_code.rsplit("-", 1)[1]),
@@ -1009,10 +1019,13 @@ def _qualifies(
 def _misses(
     expert: Expert, skills: Mapping[str, int], category: str, language: str, reqs: Mapping[str, int]
 ) -> int:
-    """How many criteria the expert misses (category, language, each topic level)."""
+    """How far the expert is from the profile: one per missing category or language, one per
+    topic one level short, two per topic further short (so that such an expert is never near)."""
     missing = int(category not in expert.categories)
     missing += int(language not in {str(x).lower() for x in expert.languages})
-    missing += sum(1 for t, lvl in reqs.items() if skills.get(t, 0) < lvl)
+    for topic, level in reqs.items():
+        short = level - skills.get(topic, 0)
+        missing += 0 if short <= 0 else 1 if short == 1 else 2
     return missing
 
 
@@ -1026,7 +1039,8 @@ def pool_gaps(
     the slot with the fewest qualified experts (they were all busy or over their days).
     A profile is category + topic levels + language + month; profiles are ranked by how many
     missions they would staff. Near matches: active experts, per home administration, who miss
-    exactly one criterion, or who qualify but are not released to the pool.
+    exactly one criterion (the category, the language, or one topic by one level), or who
+    qualify but are not released to the pool.
     Regional coordinators see their region's missions only; the others see every profile but
     mission references only of missions they may see.
     """
