@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -102,7 +104,30 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     return redirect(_safe_next(request, reverse("accounts:inbox")))
 
 
-login = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+class LoginView(auth_views.LoginView):
+    """Sign in; then show pages in the user's preferred language unless they chose one here."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "language", "")
+        chosen = settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES
+        if language in dict(settings.LANGUAGES) and not chosen:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+
+login = LoginView.as_view()
 logout = auth_views.LogoutView.as_view()
 password_change = auth_views.PasswordChangeView.as_view(
     success_url=reverse_lazy("accounts:password_change_done")
