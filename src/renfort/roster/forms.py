@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.languages import ISO_639_1
+from renfort.roster.models import Category, Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -94,3 +95,35 @@ class ReleaseDecisionForm(forms.Form):
         choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))],
         error_messages={"invalid_choice": _("Decide “grant” or “refuse”.")},
     )
+
+
+class ExpertFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=80)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any topic"),
+        error_messages={"invalid_choice": _("Unknown topic.")},
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("Any category")), *Category.choices],
+        error_messages={"invalid_choice": _("Unknown category: “%(value)s”.")},
+    )
+    language = forms.CharField(
+        label=_("Language"),
+        required=False,
+        max_length=2,
+        help_text=_("ISO 639-1, e.g. fr."),
+    )
+
+    def clean_language(self) -> str:
+        code = self.cleaned_data["language"].strip().lower()
+        if code and code not in ISO_639_1:
+            raise forms.ValidationError(
+                _("“%(code)s” is not an ISO 639-1 language code."), params={"code": code}
+            )
+        return code

@@ -5,6 +5,7 @@ from renfort.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.expert_list, name="expert_list"),
+    path("<int:pk>/release/", views.expert_release, name="expert_release"),
     path("releases/", views.releases, name="releases"),
     path("releases/<int:pk>/", views.release_decide, name="release_decide"),
     path("me/", views.my_profile, name="my_profile"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +26,7 @@ from renfort.missions.models import Assignment, AssignmentStatus, Mission
 from renfort.missions.selectors import EXPERT_VISIBLE_STATUSES
 from renfort.roster import services
 from renfort.roster.forms import (
+    ExpertFilterForm,
     InvitationAnswerForm,
     ProfileForm,
     ReleaseDecisionForm,
@@ -73,12 +74,82 @@ def expert_list(request: AuthedRequest) -> HttpResponse:
         )
         .order_by("last_name", "first_name", "id")
     )
+    filters = ExpertFilterForm(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            experts = experts.filter(
+                Q(last_name__icontains=data["q"]) | Q(first_name__icontains=data["q"])
+            )
+        if data["topic"]:
+            experts = experts.filter(
+                pk__in=Skill.objects.filter(topic=data["topic"]).values("expert_id")
+            )
+        # JSON lists: match the quoted element in their text (works on SQLite and PostgreSQL).
+        if data["category"]:
+            experts = experts.filter(categories__icontains=f'"{data["category"]}"')
+        if data["language"]:
+            experts = experts.filter(languages__icontains=f'"{data["language"]}"')
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "roster/expert_list.html",
-        {"page": page, "today": timezone.localdate(), "query": ""},
+        {
+            "page": page,
+            "filters": filters,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+        },
     )
+
+
+@role_required(Role.MEMBER_FOCAL_POINT)
+@require_POST
+def expert_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The home administration grants or refuses an expert's release to the pool."""
+    expert = get_object_or_404(
+        experts_visible_to(request.user).filter(home_administration=request.user.organisation),
+        pk=pk,
+    )
+    form = ReleaseDecisionForm(request.POST)
+    error = ""
+    if form.is_valid():
+        granted = form.cleaned_data["decision"] == ReleaseDecisionForm.GRANT
+        try:
+            services.expert_release_set(
+                expert=expert,
+                status=ReleaseStatus.GRANTED if granted else ReleaseStatus.REFUSED,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(str(m) for errors in form.errors.values() for m in errors)
+    if _htmx(request):
+        fresh = (
+            Expert.objects.select_related("home_administration")
+            .prefetch_related(
+                Prefetch("skills", queryset=Skill.objects.select_related("topic")),
+                Prefetch("accreditations", queryset=Accreditation.objects.select_related("topic")),
+            )
+            .get(pk=expert.pk)
+        )
+        return render(
+            request,
+            "roster/expert_list.html#expert-row",
+            {"e": fresh, "error": error, "today": timezone.localdate()},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Pool release of %(expert)s: %(decision)s.")
+            % {"expert": expert, "decision": expert.get_release_status_display()},
+        )
+    return redirect("roster:expert_list")
 
 
 def _release_scope(request: AuthedRequest) -> Any:

@@ -142,3 +142,51 @@ def test_releases_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(10):
         response = client.get(RELEASES)
     assert len(response.context["pending"]) == 15
+
+
+def test_expert_list_filters(client, personas):
+    make_expert(
+        home_administration=personas.admin_b,
+        last_name="Durand",
+        languages=("es",),
+        skills={"transit": 2},
+        categories=("modernization_adviser",),
+    )
+    client.force_login(personas.lender)
+
+    def names(**params):
+        return {str(e) for e in client.get(EXPERTS, params).context["page"].object_list}
+
+    assert names(language="es") == {"Ana Durand"}
+    assert names(topic="aeo") == {"Ana Lima"}
+    assert names(category="modernization_adviser") == {"Ana Durand"}
+    assert names(q="lim") == {"Ana Lima"}
+    response = client.get(EXPERTS, {"language": "xx"})
+    assert "“xx” is not an ISO 639-1 language code." in response.content.decode()
+
+
+def test_home_administration_releases_an_expert_to_the_pool(client, personas):
+    expert = make_expert(home_administration=personas.admin_b, release_status="pending")
+    url = reverse("roster:expert_release", args=[expert.pk])
+    client.force_login(personas.lender)
+    assert client.post(url, {"decision": "grant"}).status_code == 302
+    expert.refresh_from_db()
+    assert expert.release_status == ReleaseStatus.GRANTED
+    response = client.post(url, {"decision": "refuse"}, HTTP_HX_REQUEST="true")
+    assert response.content.decode().lstrip().startswith(f'<tr id="expert-{expert.pk}"')
+    expert.refresh_from_db()
+    assert expert.release_status == ReleaseStatus.REFUSED
+
+
+def test_pool_release_ladder(client, personas):
+    expert = make_expert(home_administration=personas.admin_b, release_status="pending")
+    url = reverse("roster:expert_release", args=[expert.pk])
+    assert client.post(url, {"decision": "grant"}).status_code == 302
+    for user in (personas.secretariat, personas.regional, personas.donor, personas.expert_user):
+        client.force_login(user)
+        assert client.post(url, {"decision": "grant"}).status_code == 403
+    for user in (personas.member, personas.outsider):
+        client.force_login(user)
+        assert client.post(url, {"decision": "grant"}).status_code == 404
+    expert.refresh_from_db()
+    assert expert.release_status == ReleaseStatus.PENDING
