@@ -98,6 +98,7 @@ class Previous:
 
     slot_expert: Mapping[str, str]
     mission_start: Mapping[str, int]
+    lost: int = 0  # assignments whose expert is no longer in the problem
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,7 +264,7 @@ def secondary_terms(
             else:
                 changed += 1
         terms["previous_kept"] = kept
-        terms["previous_changed"] = changed
+        terms["previous_changed"] = changed + previous.lost
     return terms
 
 

@@ -380,6 +380,7 @@ def parse_previous(problem: Problem, doc: object) -> tuple[Previous, list[str]]:
     notes: list[str] = []
     slot_expert: dict[str, str] = {}
     mission_start: dict[str, int] = {}
+    lost = 0
     if not isinstance(doc, dict) or not isinstance(doc.get("missions"), list):
         return Previous({}, {}), ["previous plan: expected an object with a missions list"]
     for i, entry in enumerate(doc["missions"]):
@@ -397,7 +398,8 @@ def parse_previous(problem: Problem, doc: object) -> tuple[Previous, list[str]]:
             if slot not in problem.slot_index:
                 notes.append(f"previous missions[{i}].assignments[{j}]: slot {slot!r} is gone")
             elif expert not in problem.expert_index:
+                lost += 1
                 notes.append(f"previous missions[{i}].assignments[{j}]: expert {expert!r} is gone")
             else:
                 slot_expert[str(slot)] = str(expert)
-    return Previous(slot_expert, mission_start), notes
+    return Previous(slot_expert, mission_start, lost), notes

@@ -1,0 +1,61 @@
+"""Property: whatever the generator makes, every returned plan passes the checker."""
+
+from __future__ import annotations
+
+import random
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from renfort.planner.candidates import ExpertArrays, build_candidates
+from renfort.planner.check import check_plan
+from renfort.planner.generate import generate
+from renfort.planner.greedy import greedy
+from renfort.planner.solve import solve
+from renfort.planner.validate import parse_problem, schema
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    missions=st.integers(1, 25),
+    experts=st.integers(1, 40),
+    seed=st.integers(0, 10_000),
+    scarce=st.booleans(),
+    travel=st.integers(0, 3),
+    pins=st.integers(0, 2),
+)
+def test_generated_plans_pass_the_checker(
+    missions: int, experts: int, seed: int, scarce: bool, travel: int, pins: int
+) -> None:
+    doc = generate(missions, experts, seed, scarce=scarce)
+    doc["settings"]["travel_days"] = travel
+    # Pin a few assignments taken from a greedy plan, so the pins can hold.
+    problem = parse_problem(doc)
+    arrays = ExpertArrays.build(problem)
+    base = greedy(problem, arrays, build_candidates(problem, arrays))
+    assert base is not None
+    chosen = sorted(base.experts.items())[:pins]
+    doc["pinned"] = [
+        {"slot": problem.missions[m].slots[0].id, "expert": problem.experts[staff[0]].id}
+        for m, staff in chosen
+    ]
+    plan = solve(doc, time_limit_s=0.5, workers=1)
+    jsonschema.validate(plan, schema("solution"))
+    assert plan["status"] in ("optimal", "feasible")
+    assert check_plan(doc, plan) == []
+    objective = plan["objective"]
+    assert objective["primary"] >= base.primary(problem)
+    assert objective["primary"] <= objective["primary_bound"]
+
+
+def test_the_checker_catches_a_tampered_plan() -> None:
+    doc = generate(30, 60, 7)
+    plan = solve(doc, time_limit_s=1, workers=1)
+    assert check_plan(doc, plan) == []
+    rng = random.Random(1)
+    staffed = [m for m in plan["missions"] if m["staffed"] and len(m["assignments"]) > 1]
+    victim = rng.choice(staffed)
+    victim["assignments"][1]["expert"] = victim["assignments"][0]["expert"]
+    violations = check_plan(doc, plan)
+    assert any("holds two slots" in v for v in violations)

@@ -1,0 +1,55 @@
+"""Re-planning after a withdrawal keeps every assignment it does not have to move."""
+
+from __future__ import annotations
+
+from renfort.planner.check import check_plan
+from renfort.planner.generate import generate
+from renfort.planner.solve import solve
+from renfort.planner.tests.factories import expert, mission, problem, staffed
+
+
+def test_withdrawal_changes_only_the_affected_missions() -> None:
+    doc = generate(60, 150, 11)
+    first = solve(doc, time_limit_s=2, workers=1)
+    before = staffed(first)
+    # The busiest expert withdraws.
+    load: dict[str, int] = {}
+    for slots in before.values():
+        for eid in slots.values():
+            load[eid] = load.get(eid, 0) + 1
+    gone = max(load, key=lambda e: load[e])
+    doc["experts"] = [e for e in doc["experts"] if e["id"] != gone]
+
+    second = solve(doc, time_limit_s=2, workers=1, previous=first)
+    assert check_plan(doc, second) == []
+    after = staffed(second)
+    affected = {m for m, slots in before.items() if gone in slots.values()}
+    moved = {m for m, slots in before.items() if m not in affected and after.get(m) != slots}
+    priority = {m["id"]: m.get("priority", 1) for m in doc["missions"]}
+    kept_rest = first["objective"]["primary"] - sum(priority[m] for m in affected)
+    # Another mission moves only when that staffs more than keeping it would.
+    assert not moved or second["objective"]["primary"] > kept_rest
+    assert second["objective"]["primary"] >= kept_rest
+    secondary = second["objective"]["secondary"]
+    assert secondary["previous_changed"] >= 1
+    assigned = sum(len(s) for s in before.values())
+    assert secondary["previous_kept"] + secondary["previous_changed"] == assigned
+
+
+def test_replan_keeps_an_equal_alternative_as_it_was() -> None:
+    doc = problem([expert("E1"), expert("E2", "FR")], [mission("M1")])
+    first = solve(doc, time_limit_s=1)
+    holder = staffed(first)["M1"]["M1-1"]
+    again = solve(doc, time_limit_s=1, previous=first)
+    assert staffed(again)["M1"]["M1-1"] == holder
+    assert again["objective"]["secondary"]["previous_changed"] == 0
+
+
+def test_replan_fills_the_gap_of_a_withdrawn_expert() -> None:
+    doc = problem([expert("E1"), expert("E2", "FR")], [mission("M1")])
+    first = solve(doc, time_limit_s=1)
+    holder = staffed(first)["M1"]["M1-1"]
+    doc["experts"] = [e for e in doc["experts"] if e["id"] != holder]
+    second = solve(doc, time_limit_s=1, previous=first)
+    assert staffed(second)["M1"]["M1-1"] != holder
+    assert second["stats"]["previous_notes"]
