@@ -116,3 +116,15 @@ def test_nav_hides_links_to_pages_not_built(client, secretariat):
         assert "Appraisal" not in html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     else:
         assert reverse("assistance:appraisal_queue") in html
+
+
+@pytest.mark.parametrize("name", ["secretariat", "regional", "member", "donor", "expert_user"])
+def test_every_menu_link_opens_for_its_role(client, request, name):
+    """The menu offers only pages the role may open (no link leads to a 403)."""
+    import re
+
+    client.force_login(request.getfixturevalue(name))
+    html = client.get(reverse("home")).content.decode()
+    nav = html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    for link in re.findall(r'href="([^"]+)"', nav):
+        assert client.get(link).status_code == 200, link
