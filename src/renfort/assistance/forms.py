@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from renfort.accounts.models import Organisation, OrganisationKind
+from renfort.accounts.models import Organisation, OrganisationKind, Region
 from renfort.assistance.models import Level, Request, RequestStatus
 from renfort.lib.languages import language_choices
 from renfort.roster.models import Topic
@@ -88,13 +88,63 @@ class RequestForm(forms.Form):
         return [self.organisation, *self.cleaned_data.get("co_requesting", [])]
 
 
-class StatusFilterForm(forms.Form):
+class RequestFilterForm(forms.Form):
+    """Filters of the request list; every one optional."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *RequestStatus.choices],
         error_messages={"invalid_choice": _("Unknown status: “%(value)s”.")},
     )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("All levels")), *Level.choices],
+        error_messages={"invalid_choice": _("Unknown level: “%(value)s”.")},
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All topics"),
+        error_messages={"invalid_choice": _("Unknown topic.")},
+    )
+    region = forms.ChoiceField(
+        label=_("WCO region"),
+        required=False,
+        choices=[("", _("All regions")), *Region.choices],
+        error_messages={"invalid_choice": _("Unknown region: “%(value)s”.")},
+    )
+
+    def __init__(self, *args: Any, with_region: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_region:
+            del self.fields["region"]
+
+    def apply(self, requests: QuerySet[Request]) -> QuerySet[Request]:
+        """``requests`` narrowed by the valid filters (all of them when the form is unbound)."""
+        if not self.is_valid():
+            return requests
+        data = self.cleaned_data
+        if data["status"]:
+            requests = requests.filter(status=data["status"])
+        if data["level"]:
+            requests = requests.filter(level=data["level"])
+        if data["topic"]:
+            requests = requests.filter(
+                pk__in=Request.topics.through.objects.filter(topic=data["topic"]).values(
+                    "request_id"
+                )
+            )
+        if data.get("region"):
+            requests = requests.filter(
+                pk__in=Request.administrations.through.objects.filter(
+                    organisation__region=data["region"]
+                ).values("request_id")
+            )
+        return requests
 
 
 class DeclineForm(forms.Form):

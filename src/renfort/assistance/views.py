@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.assistance import services
-from renfort.assistance.forms import DeclineForm, MergeForm, RequestForm, StatusFilterForm
+from renfort.assistance.forms import DeclineForm, MergeForm, RequestFilterForm, RequestForm
 from renfort.assistance.models import Request, RequestStatus, RequestStatusChange
 from renfort.assistance.selectors import (
     duplicate_request_ids,
+    request_duplicates,
     request_for_user,
     requests_visible_to,
 )
@@ -63,15 +64,16 @@ def mission_url(mission: Mission) -> str:
 def request_list(request: AuthedRequest) -> HttpResponse:
     """The requests the user may see (their administration's, region's, funded or all),
     filtered by status."""
-    filters = StatusFilterForm(request.GET or None)
-    requests = (
+    filters = RequestFilterForm(
+        request.GET or None,
+        with_region=request.user.role in (Role.SECRETARIAT_COORDINATOR, Role.DONOR_FOCAL_POINT),
+    )
+    requests = filters.apply(
         requests_visible_to(request.user)
         .select_related("focal_point")
         .prefetch_related("administrations", "topics")
         .order_by("-created_at", "-id")
     )
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        requests = requests.filter(status=filters.cleaned_data["status"])
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -119,8 +121,18 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
                 ),
             }
         )
+    duplicates: list[Request] = []
+    if user.role in (Role.SECRETARIAT_COORDINATOR, Role.REGIONAL_COORDINATOR) and (
+        req.status not in (RequestStatus.CLOSED, RequestStatus.DECLINED)
+    ):
+        duplicates = list(
+            request_duplicates(request=req)
+            .filter(pk__in=requests_visible_to(user).values("pk"))
+            .order_by("created_at", "id")
+        )
     return {
         "req": req,
+        "duplicates": duplicates,
         "administrations": list(req.administrations.all()),
         "topics": list(req.topics.all()),
         "history": history,

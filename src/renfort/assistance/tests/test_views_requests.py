@@ -307,3 +307,30 @@ def test_preferred_period_dates_render_localised(client, personas):
     assert "03/01/2031" in client.get(LIST).content.decode()
     client.cookies["django_language"] = "fr"
     assert "01/03/2031" in client.get(LIST, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+
+def test_request_list_filters_by_level_topic_and_region(client, personas):
+    kenya = make_request(administrations=[personas.admin_c], topics=("transit",), level="strategic")
+    senegal = make_request(administrations=[personas.admin_a], topics=("aeo",), level="tactical")
+    client.force_login(personas.secretariat)
+
+    def refs(**params):
+        return {r.reference for r in client.get(LIST, params).context["page"].object_list}
+
+    assert refs(level="strategic") == {kenya.reference}
+    assert refs(topic="aeo") == {senegal.reference}
+    assert refs(region="WCA") == {senegal.reference}
+    assert refs(region="ESA", topic="aeo") == set()
+    assert "Unknown topic." in client.get(LIST, {"topic": "nope"}).content.decode()
+    # A member sees its own administration's requests: no region filter for it.
+    client.force_login(personas.member)
+    assert "region" not in client.get(LIST).context["filters"].fields
+
+
+def test_request_detail_flags_possible_duplicates_for_the_secretariat(client, personas):
+    first = make_request(administrations=[personas.admin_a], topics=("aeo",))
+    second = make_request(administrations=[personas.admin_a], topics=("aeo",))
+    client.force_login(personas.secretariat)
+    response = client.get(reverse("assistance:request_detail", args=[second.pk]))
+    assert [d.pk for d in response.context["duplicates"]] == [first.pk]
+    assert "Possible duplicate of" in response.content.decode()

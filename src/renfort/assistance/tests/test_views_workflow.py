@@ -45,6 +45,7 @@ def test_request_to_confirmed_mission(client, personas, django_capture_on_commit
 
     # 3. Planning (the missions pages): dates in the window, France's expert invited.
     start = mission.window_start
+    assert start is not None
     mission_services.mission_set_dates(
         mission=mission, start=start, end=start + datetime.timedelta(days=4), by=p.secretariat
     )
