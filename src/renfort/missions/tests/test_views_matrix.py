@@ -1,0 +1,246 @@
+"""The Experts' Requirement Matrix: open slots, and lending administrations offering experts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from renfort.accounts.models import Region
+from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, MissionStatus
+from renfort.roster.models import Category
+from renfort.testing import (
+    make_assignment,
+    make_expert,
+    make_mission,
+    make_request,
+    make_user,
+    next_year,
+    persona_mission,
+)
+
+pytestmark = pytest.mark.django_db
+MATRIX = "missions:matrix"
+
+
+def _kenya_mission(personas, **kwargs):
+    return make_mission(
+        beneficiaries=[personas.admin_c],
+        requests=[make_request(administrations=[personas.admin_c])],
+        **kwargs,
+    )
+
+
+def test_matrix_asks_anonymous_to_sign_in(client):
+    response = client.get(reverse(MATRIX))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["donor", "expert_user"])
+def test_matrix_refuses_other_roles(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse(MATRIX)).status_code == 403
+
+
+def test_matrix_lists_only_open_slots_of_missions_being_staffed(client, personas):
+    open_mission = persona_mission(
+        personas,
+        status=MissionStatus.PLANNED,
+        slots=[
+            (Category.SPECIALIZED_TRAINER, {"aeo": 3}),
+            (Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 2}),
+        ],
+    )
+    filled, still_open = open_mission.slots.order_by("position")
+    make_assignment(filled, personas.expert, status=AssignmentStatus.INVITED)
+    confirmed = persona_mission(personas, status=MissionStatus.CONFIRMED)
+    client.force_login(personas.secretariat)
+    response = client.get(reverse(MATRIX))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert still_open.code in body
+    assert filled.code not in body
+    assert confirmed.slots.get().code not in body
+    assert "Risk management" in body or "risk management" in body
+    assert "Senegal Customs" in body
+    # The secretariat staffs from the mission's page.
+    assert reverse("missions:mission_detail", args=[open_mission.pk]) in body
+
+
+def test_matrix_filters_by_category_topic_language_region_and_period(client, personas):
+    senegal = persona_mission(
+        personas,
+        language="fr",
+        start=next_year(3, 2),
+        slots=[(Category.SPECIALIZED_TRAINER, {"aeo": 3})],
+    )
+    kenya = _kenya_mission(
+        personas,
+        language="en",
+        start=next_year(9, 1),
+        slots=[(Category.MODERNIZATION_ADVISER, {"valuation": 2})],
+    )
+    client.force_login(personas.secretariat)
+    a, b = senegal.slots.get().code, kenya.slots.get().code
+
+    def codes(params):
+        body = client.get(reverse(MATRIX), params).content.decode()
+        return {c for c in (a, b) if c in body}
+
+    assert codes({"category": Category.SPECIALIZED_TRAINER}) == {a}
+    assert codes({"topic": "valuation"}) == {b}
+    assert codes({"language": "en"}) == {b}
+    assert codes({"region": Region.WEST_CENTRAL_AFRICA}) == {a}
+    assert codes({"period_from": next_year(8, 1), "period_to": next_year(12, 1)}) == {b}
+    assert codes({}) == {a, b}
+
+
+def test_matrix_shows_regional_coordinator_its_region_read_only(client, personas):
+    senegal = persona_mission(personas)
+    kenya = _kenya_mission(personas)
+    client.force_login(personas.regional)
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert senegal.slots.get().code in body
+    assert kenya.slots.get().code not in body
+    assert "Offer an expert" not in body
+
+
+def test_matrix_htmx_request_gets_only_the_table(client, personas):
+    persona_mission(personas)
+    client.force_login(personas.lender)
+    response = client.get(reverse(MATRIX), {"language": "fr"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="matrix-table"' in body and "<html" not in body
+
+
+def test_lender_offers_its_expert_as_a_proposal(client, personas):
+    mission = persona_mission(personas)
+    slot = mission.slots.get()
+    client.force_login(personas.lender)
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert "Offer an expert" in body and "Ana Lima" in body
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get(slot=slot)
+    assert assignment.expert == personas.expert
+    assert assignment.status == AssignmentStatus.PROPOSED
+    assert assignment.source == AssignmentSource.MANUAL
+    # The slot is no longer open.
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert f'id="open-slot-{slot.pk}"' not in body
+    # The lender sees its own proposal on the mission's page once visible; the secretariat sees it.
+    client.force_login(personas.secretariat)
+    body = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
+    assert "Ana Lima" in body and "Proposed" in body
+
+
+def test_offer_by_htmx_replaces_the_row(client, personas):
+    slot = persona_mission(personas).slots.get()
+    client.force_login(personas.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]),
+        {"expert": personas.expert.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="open-slot-{slot.pk}"' in body and "offered" in body
+    assert Assignment.objects.filter(slot=slot).exists()
+
+
+def test_offer_breaking_a_rule_names_it_next_to_the_field(client, personas):
+    slot = persona_mission(personas, language="ar").slots.get()
+    client.force_login(personas.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"id_offer{slot.pk}_expert_errors" in body
+    assert "does not speak ar" in body
+    assert not Assignment.objects.exists()
+
+
+def test_offer_by_htmx_with_a_broken_rule_returns_the_row_with_the_error(client, personas):
+    slot = persona_mission(personas, language="ar").slots.get()
+    client.force_login(personas.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]),
+        {"expert": personas.expert.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "<html" not in body and "does not speak ar" in body
+
+
+def test_offer_of_another_administrations_expert_is_refused(client, personas):
+    slot = persona_mission(personas).slots.get()
+    client.force_login(personas.outsider)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert response.status_code == 200
+    assert f"id_offer{slot.pk}_expert_errors" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_offer_for_a_filled_slot_answers_404(client, personas):
+    slot = persona_mission(personas).slots.get()
+    make_assignment(slot, make_expert(), status=AssignmentStatus.PROPOSED)
+    client.force_login(personas.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert response.status_code == 404
+
+
+def test_offer_page_works_without_javascript(client, personas):
+    slot = persona_mission(personas).slots.get()
+    client.force_login(personas.lender)
+    response = client.get(reverse("missions:matrix_offer", args=[slot.pk]))
+    assert response.status_code == 200
+    assert "Ana Lima" in response.content.decode()
+
+
+def test_offer_is_refused_to_anonymous_and_other_roles(client, personas):
+    slot = persona_mission(personas).slots.get()
+    url = reverse("missions:matrix_offer", args=[slot.pk])
+    assert client.post(url, {"expert": personas.expert.pk}).status_code == 302
+    for user in (personas.secretariat, personas.regional, personas.donor, personas.expert_user):
+        client.force_login(user)
+        assert client.post(url, {"expert": personas.expert.pk}).status_code == 403
+    assert not Assignment.objects.exists()
+
+
+def test_member_without_experts_is_told_so(client, personas):
+    persona_mission(personas)
+    client.force_login(personas.member)  # Senegal lends no expert in the personas
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert "no active expert" in body
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "lender"])
+def test_matrix_queries_stay_bounded(client, personas, django_assert_max_num_queries, persona):
+    for _ in range(20):
+        persona_mission(
+            personas,
+            status=MissionStatus.PLANNED,
+            slots=[
+                (Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 2, "aeo": 1}),
+                (Category.SPECIALIZED_TRAINER, {"aeo": 2}),
+            ],
+        )
+    for _ in range(10):
+        make_expert(home_administration=personas.admin_b)
+    client.force_login(getattr(personas, persona))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(MATRIX))
+    assert response.status_code == 200
+    assert response.content.decode().count('id="open-slot-') == 40
+
+
+def test_user_without_role_gets_403(client, personas):
+    client.force_login(make_user("", personas.admin_b, username="norole"))
+    assert client.get(reverse(MATRIX)).status_code == 403
