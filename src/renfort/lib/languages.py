@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext, gettext_noop
 
 _CODES = """
     aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
@@ -17,34 +18,43 @@ ISO_639_1: frozenset[str] = frozenset(_CODES.split())
 
 # Names Django's locale table lacks, for languages customs administrations work in.
 _EXTRA_NAMES = {
-    "am": "Amharic",
-    "zh": "Chinese",
-    "ha": "Hausa",
-    "mg": "Malagasy",
-    "mt": "Maltese",
-    "ps": "Pashto",
-    "rw": "Kinyarwanda",
-    "so": "Somali",
-    "ti": "Tigrinya",
-    "lo": "Lao",
-    "si": "Sinhala",
-    "ln": "Lingala",
-    "wo": "Wolof",
-    "yo": "Yoruba",
-    "zu": "Zulu",
-    "xh": "Xhosa",
+    "am": gettext_noop("Amharic"),
+    "zh": gettext_noop("Chinese"),
+    "ha": gettext_noop("Hausa"),
+    "mg": gettext_noop("Malagasy"),
+    "mt": gettext_noop("Maltese"),
+    "ps": gettext_noop("Pashto"),
+    "rw": gettext_noop("Kinyarwanda"),
+    "so": gettext_noop("Somali"),
+    "ti": gettext_noop("Tigrinya"),
+    "lo": gettext_noop("Lao"),
+    "si": gettext_noop("Sinhala"),
+    "ln": gettext_noop("Lingala"),
+    "wo": gettext_noop("Wolof"),
+    "yo": gettext_noop("Yoruba"),
+    "zu": gettext_noop("Zulu"),
+    "xh": gettext_noop("Xhosa"),
 }
 
 
 def language_name(code: str) -> str:
-    """The English name of an ISO 639-1 code (the code itself when unknown)."""
+    """The name of an ISO 639-1 code in the active language (the code itself when unknown).
+
+    Django's own catalogue translates the names in its locale table."""
     info = LANG_INFO.get(code)
     if info is not None and "name" in info:
-        return str(info["name"])
-    return _EXTRA_NAMES.get(code, code)
+        return gettext(str(info["name"]))
+    return gettext(_EXTRA_NAMES[code]) if code in _EXTRA_NAMES else code
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """``(code, "Name (code)")`` for every ISO 639-1 code, sorted by name."""
-    pairs = [(code, f"{language_name(code)} ({code})") for code in ISO_639_1]
-    return sorted(pairs, key=lambda pair: pair[1].lower())
+    """``(code, "Name (code)")`` for every ISO 639-1 code, sorted by name (codes Django
+    cannot name come last)."""
+    named, unnamed = [], []
+    for code in ISO_639_1:
+        name = language_name(code)
+        if name == code:
+            unnamed.append((code, code))
+        else:
+            named.append((code, f"{name} ({code})"))
+    return sorted(named, key=lambda pair: pair[1].lower()) + sorted(unnamed)

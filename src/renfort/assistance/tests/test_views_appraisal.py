@@ -111,7 +111,7 @@ def test_accept_creates_a_draft_mission_with_suggested_slots(client, personas):
     mission = Mission.objects.get(requests=req)
     assert mission.status == MissionStatus.DRAFT
     assert mission.slots.exists()
-    assert str(mission.pk) in response["Location"] or response["Location"] == QUEUE
+    assert response["Location"] == reverse("missions:mission_detail", args=[mission.pk])
     # The member follows it: the request shows the mission that answers it.
     client.force_login(personas.member)
     assert mission.reference in client.get(_url("request_detail", req)).content.decode()
