@@ -881,7 +881,7 @@ def assignment_transition(
     about it is told.
     """
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("slot__mission", "expert__user", "expert__home_administration")
         .get(pk=assignment.pk)
     )
@@ -1049,7 +1049,7 @@ def assignment_release_decide(*, assignment: Assignment, granted: bool, by: User
     assignment (the slot is free again); the secretariat and the expert are told either way.
     """
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("slot__mission", "expert__user", "expert__home_administration")
         .get(pk=assignment.pk)
     )

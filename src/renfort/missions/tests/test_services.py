@@ -236,7 +236,7 @@ def test_planning_a_mission_plans_its_requests(personas: Personas) -> None:
     mission_transition(mission=mission, to_status="planned", by=personas.secretariat)
     req.refresh_from_db()
     assert req.status == RequestStatus.PLANNED
-    assert req.history.last().note == f"Planned in mission {mission.reference}."
+    assert req.history.get(to_status="planned").note == f"Planned in mission {mission.reference}."
     step = MissionStatusChange.objects.get(mission=mission)
     assert (step.from_status, step.to_status, step.by) == ("draft", "planned", personas.secretariat)
     mission_transition(mission=mission, to_status="draft", by=personas.secretariat)
