@@ -45,7 +45,7 @@ def refused(p: Personas, mission: Mission, expert=None) -> str:
 
 def codes(mission: Mission, expert, **kwargs) -> set[str]:
     return {
-        p.code for p in assignment_problem_list(slot=mission.slots.first(), expert=expert, **kwargs)
+        p.code for p in assignment_problem_list(slot=mission.slots.get(), expert=expert, **kwargs)
     }
 
 
@@ -203,7 +203,7 @@ def test_expert_in_two_slots_of_one_mission(personas: Personas) -> None:
 
 @pytest.mark.django_db
 def test_distinct_countries_when_required(personas: Personas) -> None:
-    slots = [
+    slots: list[tuple[str, dict[str, int]]] = [
         (Category.TECHNICAL_OPERATIONAL_EXPERT, {}),
         (Category.TECHNICAL_OPERATIONAL_EXPERT, {}),
     ]
