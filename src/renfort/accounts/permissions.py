@@ -11,9 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import resolve_url
 
 from renfort.accounts.models import Role
 
@@ -23,6 +25,20 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 def has_role(user: Any, *roles: str) -> bool:
     """Whether ``user`` is signed in with one of ``roles``."""
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in roles
+
+
+def login_redirect(request: HttpRequest) -> HttpResponseBase:
+    """Send an anonymous visitor to the login page and back.
+
+    An htmx request (a session that expired behind an open page) gets ``HX-Redirect`` so the
+    whole page goes to the login form instead of the form landing inside a fragment.
+    """
+    if request.headers.get("HX-Request") == "true":
+        referer = request.headers.get("HX-Current-URL") or request.get_full_path()
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect_to_login(referer)["Location"]
+        return response
+    return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
 
 
 def role_required(*roles: str | Role) -> Callable[[ViewFunc], ViewFunc]:
@@ -40,7 +56,7 @@ def role_required(*roles: str | Role) -> Callable[[ViewFunc], ViewFunc]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             if getattr(user, "role", "") not in allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -63,3 +63,19 @@ def test_403_and_404_pages_extend_base(rf):
         html = render_to_string(name, request=request)
         assert text in html
         assert 'class="brand"' in html
+
+
+@pytest.mark.django_db
+def test_anonymous_htmx_request_redirects_the_whole_page():
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().post(
+        "/fragment/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/missions/3/",
+    )
+    request.user = AnonymousUser()
+    response = coordinators_only(request)
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert "next=http%3A//testserver/missions/3/" in response["HX-Redirect"]
