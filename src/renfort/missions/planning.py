@@ -744,6 +744,8 @@ def proposals_accept(
                     mission = services.mission_set_dates(
                         mission=mission, start=mr.start, end=mr.end, by=by
                     )
+                    for p in chosen:
+                        p.slot.mission = mission
                 batch = []
                 for p in chosen:
                     assert p.expert is not None
@@ -984,6 +986,12 @@ class Gap:
     missions: list[str] = field(default_factory=list)
     visible: list[Mission] = field(default_factory=list)
     near: list[tuple[Organisation, int]] = field(default_factory=list)
+    topic_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def requirement_labels(self) -> list[tuple[str, int]]:
+        """(topic name, minimum level) pairs, for display."""
+        return [(self.topic_names.get(code, code), level) for code, level in self.requirements]
 
     @property
     def category_label(self) -> str:
@@ -1088,6 +1096,7 @@ def pool_gaps(
             gap = gaps.get(key)
             if gap is None:
                 gap = gaps[key] = Gap(slot.category, key[1], language, month)
+                gap.topic_names = {r.topic.code: r.topic.name for r in slot.requirements.all()}
             if mission.reference not in gap.missions:
                 gap.missions.append(mission.reference)
                 if mission.pk in visible:

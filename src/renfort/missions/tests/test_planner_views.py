@@ -362,3 +362,17 @@ def test_review_page_queries_are_bounded(
     login(client, p.secretariat)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("planner:run_detail", args=[run.pk])).status_code == 200
+
+
+def test_accepting_a_windowed_mission_fixes_its_dates(client: Client, world: dict) -> None:
+    p = world["p"]
+    windowed = persona_mission(p, window=(next_year(6, 1), next_year(6, 20), 3))
+    run = planner_run_start(by=p.secretariat, missions=[windowed], time_limit_s=1)
+    entry = run.plan["missions"][0]
+    assert entry["staffed"]
+    login(client, p.secretariat)
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"all": "1"})
+    windowed.refresh_from_db()
+    assert str(windowed.start) == entry["start"]
+    assert str(windowed.end) == entry["end"]
+    assert Assignment.objects.get(slot__mission=windowed).status == AssignmentStatus.INVITED

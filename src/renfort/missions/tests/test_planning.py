@@ -207,3 +207,14 @@ def test_window_shorter_than_duration_is_left_out(personas: Personas) -> None:
     built = problem_build(missions=[m])
     assert built.problem["missions"] == []
     assert built.left_out[0]["reason"] == "its window is shorter than its duration"
+
+
+def test_experts_without_a_usable_country_or_language_stay_out(scene: dict) -> None:
+    nowhere = make_expert(
+        home_administration=make_member("X1", "EUR", languages=("fr",)), languages=("fr",)
+    )
+    mute = make_expert(home_administration=make_member("AT", "EUR"), languages=("French",))
+    problem = problem_build(missions=[scene["windowed"]]).problem
+    ids = {e["id"] for e in problem["experts"]}
+    assert str(nowhere.pk) not in ids and str(mute.pk) not in ids
+    assert_valid_problem(problem)
