@@ -107,9 +107,9 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
         assert steps[0].to_status == RequestStatus.SUBMITTED
         assert steps[-1].to_status == request.status
     for mission in Mission.objects.prefetch_related("history"):
-        steps = list(mission.history.all())
-        assert steps[0].to_status == MissionStatus.DRAFT
-        assert steps[-1].to_status == mission.status
+        changes = list(mission.history.all())
+        assert changes[0].to_status == MissionStatus.DRAFT
+        assert changes[-1].to_status == mission.status
     declined = Request.objects.filter(status=RequestStatus.DECLINED)
     assert all(r.decline_reason for r in declined)
     assert any(r.administrations.count() > 1 for r in Request.objects.all())
@@ -184,7 +184,9 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
         assert Notification.objects.filter(recipient__username=username).exists(), username
 
 
-@pytest.mark.django_db
+# --reset flushes (TRUNCATE on PostgreSQL), which cannot run inside a test's transaction;
+# serialized_rollback puts the seeded topics back for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_refuses_existing_data_and_reset_rebuilds_the_same() -> None:
     run_demo()
     first = fingerprint()

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -49,7 +50,7 @@ from renfort.missions.models import (
     MissionStatus,
     MissionType,
 )
-from renfort.missions.rules import assignment_problems, days_per_year, travel_days
+from renfort.missions.rules import days_per_year, travel_days
 from renfort.roster import services as roster
 from renfort.roster.models import (
     AccreditationStatus,
@@ -1198,9 +1199,6 @@ class _Builder:
     ) -> Assignment:
         from renfort.missions import services as missions
 
-        problems = assignment_problems(slot=slot, expert=info.expert)
-        if problems:
-            raise RuntimeError(f"demo planned an invalid assignment: {problems}")
         explanation = ""
         fit = None
         if planner:
@@ -1218,15 +1216,20 @@ class _Builder:
                 / max(len(slot_plan.requirements), 1),
                 2,
             )
-        return missions.assignment_create(
-            slot=slot,
-            expert=info.expert,
-            source=AssignmentSource.PLANNER if planner else AssignmentSource.MANUAL,
-            status=AS.INVITED if invite else AS.PROPOSED,
-            fit=fit,
-            explanation=explanation,
-            by=self.coordinator,
-        )
+        # assignment_create checks every rule (missions.rules.assignment_problems); the plan
+        # was drawn to keep them, so a refusal here is a bug in the builder.
+        try:
+            return missions.assignment_create(
+                slot=slot,
+                expert=info.expert,
+                source=AssignmentSource.PLANNER if planner else AssignmentSource.MANUAL,
+                status=AS.INVITED if invite else AS.PROPOSED,
+                fit=fit,
+                explanation=explanation,
+                by=self.coordinator,
+            )
+        except ValidationError as exc:
+            raise RuntimeError(f"demo: assignment refused for {slot}: {exc.messages}") from exc
 
     def _staff_and_advance(self, plan: _MissionPlan, mission: Mission) -> None:
         """Staff the mission and walk it to its planned status, as users would."""
