@@ -1,0 +1,107 @@
+"""The shared look, checked on every page a role reaches from its menu: each page extends
+the base layout, and every form field carries a label (errors then sit next to it)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from renfort.assistance.models import RequestStatus
+from renfort.missions.models import AssignmentStatus, MissionStatus
+from renfort.testing import make_assignment, make_request, persona_mission
+
+UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
+DETAIL = re.compile(r'href="(/(?:missions|requests|agreements|planner|experts)/[\w/-]*?\d+/)"')
+
+
+class _Fields(HTMLParser):
+    """Collects form fields and the labels that name them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, dict[str, str | None], bool]] = []
+        self.labelled_ids: set[str] = set()
+        self._in_label = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "label":
+            self._in_label += 1
+            if attributes.get("for"):
+                self.labelled_ids.add(str(attributes["for"]))
+        elif tag in {"input", "select", "textarea"}:
+            if tag == "input" and attributes.get("type") in UNLABELLED_TYPES:
+                return
+            self.fields.append((tag, attributes, self._in_label > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._in_label -= 1
+
+
+def unlabelled_fields(html: str) -> list[str]:
+    parser = _Fields()
+    parser.feed(html)
+    return [
+        f"<{tag} name={attrs.get('name')!r}>"
+        for tag, attrs, wrapped in parser.fields
+        if not (
+            wrapped
+            or attrs.get("aria-label")
+            or attrs.get("aria-labelledby")
+            or attrs.get("id") in parser.labelled_ids
+        )
+    ]
+
+
+@pytest.fixture
+def busy_world(personas):
+    """A request in appraisal, a mission with an invited expert: detail pages to visit."""
+    make_request(
+        administrations=[personas.admin_a],
+        focal_point=personas.member,
+        status=RequestStatus.SUBMITTED,
+    )
+    mission = persona_mission(personas, status=MissionStatus.SCHEDULED)
+    make_assignment(mission.slots.get(), personas.expert, status=AssignmentStatus.INVITED)
+    return personas
+
+
+def _pages(client) -> list[str]:
+    home = client.get(reverse("home")).content.decode()
+    nav = home.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    pages = re.findall(r'href="([^"]+)"', nav)
+    for page in list(pages):
+        for detail in DETAIL.findall(client.get(page).content.decode())[:2]:
+            if detail not in pages:
+                pages.append(detail)
+    return pages
+
+
+@pytest.mark.parametrize("name", ["secretariat", "regional", "member", "lender", "donor"])
+def test_every_page_of_a_role_extends_base_and_labels_its_fields(client, busy_world, name):
+    client.force_login(getattr(busy_world, name))
+    problems = []
+    for page in _pages(client):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        if 'class="brand"' not in html:
+            problems.append(f"{page}: does not extend base.html")
+        problems += [f"{page}: unlabelled {field}" for field in unlabelled_fields(html)]
+    assert not problems, "\n".join(problems)
+
+
+def test_expert_pages_label_their_fields(client, busy_world):
+    client.force_login(busy_world.expert_user)
+    for page in _pages(client):
+        html = client.get(page).content.decode()
+        assert not unlabelled_fields(html), page
+
+
+def test_the_checker_finds_an_unlabelled_field():
+    html = '<form><label for="a">A</label><input id="a"><select name="b"></select></form>'
+    assert unlabelled_fields(html) == ["<select name='b'>"]
