@@ -956,6 +956,7 @@ def progress_chart(run: PlannerRun, width: int = 480, height: int = 140) -> dict
     bound = " ".join(xy(p["t"], p["bound"]) for p in points if p.get("bound") is not None)
     last = points[-1] if points else None
     elapsed = last["t"] if last else 0.0
+    last_xy = xy(last["t"], last["primary"]).split(",") if last else None
     return {
         "width": width,
         "height": height,
@@ -963,6 +964,7 @@ def progress_chart(run: PlannerRun, width: int = 480, height: int = 140) -> dict
         "bound": bound,
         "top": top,
         "last": last,
+        "last_xy": last_xy,
         "elapsed": elapsed,
         "limit": run.time_limit_s,
         "percent": 100
