@@ -376,3 +376,18 @@ def test_accepting_a_windowed_mission_fixes_its_dates(client: Client, world: dic
     assert str(windowed.start) == entry["start"]
     assert str(windowed.end) == entry["end"]
     assert Assignment.objects.get(slot__mission=windowed).status == AssignmentStatus.INVITED
+
+
+def test_a_failed_run_shows_its_error_and_can_be_tried_again(client: Client, world: dict) -> None:
+    p = world["p"]
+    run = start(world)
+    PlannerRun.objects.filter(pk=run.pk).update(
+        status=PlannerRunStatus.FAILED, error="The planner stopped with an error (MemoryError)."
+    )
+    login(client, p.secretariat)
+    html = client.get(reverse("planner:run_detail", args=[run.pk])).content.decode()
+    assert "MemoryError" in html and "Try again" in html
+    response = client.post(reverse("planner:run_rerun", args=[run.pk]))
+    new = PlannerRun.objects.exclude(pk=run.pk).get()
+    assert response["Location"] == reverse("planner:run_detail", args=[new.pk])
+    assert new.status == PlannerRunStatus.DONE and "previous_run" not in new.plan
