@@ -6,6 +6,7 @@ import pytest
 
 from renfort.planner import solve as solve_module
 from renfort.planner.check import check_plan
+from renfort.planner.domain import ProgressEvent
 from renfort.planner.generate import generate
 from renfort.planner.solve import solve
 
@@ -31,7 +32,7 @@ def test_bound_holds_when_candidate_lists_are_cut(
 
 
 def test_progress_reports_primary_and_bound() -> None:
-    events = []
+    events: list[ProgressEvent] = []
     solve(generate(30, 50, 5, scarce=True), time_limit_s=1, workers=1, progress=events.append)
     assert events
     assert all(e.bound is None or e.primary <= e.bound for e in events)

@@ -82,9 +82,7 @@ def test_unreadable_problem_files(
     assert message in capsys.readouterr().err
 
 
-def test_missing_file_and_bad_arguments(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_missing_file_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert plan_main([str(tmp_path / "nope.json"), "-o", str(tmp_path / "o.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert plan_main(["a.json", "--time-limit", "soon"]) == 2

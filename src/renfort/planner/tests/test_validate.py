@@ -181,7 +181,7 @@ def test_invalid_input_is_named(name: str, change: Any, message: str) -> None:
 
 @pytest.mark.parametrize("doc", [None, [], "text", 3, {"experts": "x", "missions": 1}])
 def test_any_json_value_gets_an_invalid_plan(doc: Any) -> None:
-    plan = solve(doc, time_limit_s=1)  # type: ignore[arg-type]
+    plan = solve(doc, time_limit_s=1)
     assert plan["status"] == "invalid" and plan["errors"]
 
 

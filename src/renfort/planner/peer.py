@@ -1,0 +1,250 @@
+"""The Timefold solver as a benchmark peer (optional: ``pip install timefold==1.24.0b0``).
+
+A fair model, as the Timefold quickstarts would write it: each slot is an entity with a
+nullable expert drawn from its own candidate list (the very lists CP-SAT gets), each mission
+an entity with a start day drawn from its admissible starts (fixed and pinned ones are pinned),
+the same hard constraints, the priority of fully staffed missions on the medium level and skill
+fit on the soft level. Only the benchmark imports this module, and only when Timefold is
+installed. No ``from __future__ import annotations`` here: Timefold reads the annotations.
+"""
+
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from timefold.solver import SolverFactory
+from timefold.solver import score as tf_score
+from timefold.solver.config import (
+    Duration,
+    ScoreDirectorFactoryConfig,
+    SolverConfig,
+    TerminationConfig,
+)
+from timefold.solver.domain import (
+    PlanningEntityCollectionProperty,
+    PlanningId,
+    PlanningPin,
+    PlanningScore,
+    PlanningVariable,
+    ProblemFactCollectionProperty,
+    ValueRangeProvider,
+    planning_entity,
+    planning_solution,
+)
+from timefold.solver.score import HardMediumSoftScore, constraint_provider
+
+from renfort.planner.candidates import Candidates, ExpertArrays, IntArray
+from renfort.planner.domain import DISTINCT_REQUIRED, Problem, Schedule
+
+# The stream API's generics do not follow lambdas through joins; typed loosely here.
+Joiners: Any = tf_score.Joiners
+ConstraintCollectors: Any = tf_score.ConstraintCollectors
+
+BLOCK = 100_000  # (expert, start) pairs packed in one int for a set lookup in a constraint
+
+
+@dataclass
+class TfExpert:
+    id: Annotated[int, PlanningId]
+    country: str
+    max_days: int
+
+
+@planning_entity
+@dataclass
+class TfMission:
+    id: Annotated[int, PlanningId]
+    duration: int
+    travel: int
+    slots: int
+    priority: int
+    starts: Annotated[list[int], ValueRangeProvider(id="starts")]
+    pinned: Annotated[bool, PlanningPin] = False
+    start: Annotated[int | None, PlanningVariable(value_range_provider_refs=["starts"])] = None
+
+
+@planning_entity
+@dataclass
+class TfSlot:
+    id: Annotated[int, PlanningId]
+    mission: int
+    duration: int
+    priority: int
+    required: bool
+    candidates: Annotated[list[TfExpert], ValueRangeProvider(id="candidates")]
+    blocked: set[int] = field(default_factory=set)
+    fits: dict[int, int] = field(default_factory=dict)
+    pinned: Annotated[bool, PlanningPin] = False
+    expert: Annotated[
+        TfExpert | None,
+        PlanningVariable(value_range_provider_refs=["candidates"], allows_unassigned=True),
+    ] = None
+
+
+@planning_solution
+@dataclass
+class TfPlan:
+    experts: Annotated[list[TfExpert], ProblemFactCollectionProperty]
+    missions: Annotated[list[TfMission], PlanningEntityCollectionProperty]
+    slots: Annotated[list[TfSlot], PlanningEntityCollectionProperty]
+    score: Annotated[HardMediumSoftScore | None, PlanningScore] = None
+
+
+def overlap(a: TfMission, b: TfMission) -> bool:
+    a_start, b_start = a.start or 0, b.start or 0  # both are set whenever this is asked
+    return (
+        a_start <= b_start + b.duration - 1 + a.travel
+        and b_start <= a_start + a.duration - 1 + a.travel
+    )
+
+
+@constraint_provider
+def constraints(factory: Any) -> list[Any]:  # the stream API is untyped in practice
+    return [
+        factory.for_each_unique_pair(
+            TfSlot, Joiners.equal(lambda s: s.expert.id), Joiners.equal(lambda s: s.mission)
+        )
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("one slot per expert per mission"),
+        factory.for_each_unique_pair(TfSlot, Joiners.equal(lambda s: s.expert.id))
+        .filter(lambda a, b: a.mission != b.mission)
+        .join(TfMission, Joiners.equal(lambda a, b: a.mission, lambda m: m.id))
+        .join(TfMission, Joiners.equal(lambda a, b, m1: b.mission, lambda m: m.id))
+        .filter(lambda a, b, m1, m2: overlap(m1, m2))
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("no overlap, travel days kept"),
+        factory.for_each(TfSlot)
+        .filter(lambda s: len(s.blocked) > 0)
+        .join(TfMission, Joiners.equal(lambda s: s.mission, lambda m: m.id))
+        .filter(lambda s, m: s.expert.id * BLOCK + m.start in s.blocked)
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("unavailable"),
+        factory.for_each(TfSlot)
+        .group_by(lambda s: s.expert, ConstraintCollectors.sum(lambda s: s.duration))
+        .filter(lambda e, days: days > e.max_days)
+        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, days: days - e.max_days)
+        .as_constraint("max days"),
+        factory.for_each_unique_pair(
+            TfSlot,
+            Joiners.equal(lambda s: s.mission),
+            Joiners.equal(lambda s: s.expert.country),
+        )
+        .filter(lambda a, b: a.required)
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("distinct countries required"),
+        factory.for_each(TfSlot)
+        .group_by(lambda s: s.mission, ConstraintCollectors.count())
+        .join(TfMission, Joiners.equal(lambda m, n: m, lambda m: m.id))
+        .filter(lambda mid, n, m: n == m.slots)
+        .reward(HardMediumSoftScore.ONE_MEDIUM, lambda mid, n, m: m.priority)
+        .as_constraint("staffed missions"),
+        # A gradient towards complete missions: every filled slot earns its mission's
+        # priority on the soft level, plus its skill fit.
+        factory.for_each(TfSlot)
+        .reward(
+            HardMediumSoftScore.ONE_SOFT, lambda s: 100 * s.priority + s.fits.get(s.expert.id, 0)
+        )
+        .as_constraint("filled slots and skill fit"),
+    ]
+
+
+def solve_with_timefold(
+    problem: Problem,
+    arrays: ExpertArrays,
+    cands: Candidates,
+    allowed: list[IntArray],
+    time_limit_s: float,
+) -> tuple[Schedule, dict[str, Any]]:
+    """Solve with Timefold; returns a schedule (complete missions only) and stats."""
+
+    began = time.perf_counter()
+    experts = [
+        TfExpert(e, problem.experts[e].country, int(arrays.max_days[e]))
+        for e in range(len(problem.experts))
+    ]
+    pinned_expert: dict[tuple[int, int], int] = {}
+    pinned_start: dict[int, int] = {}
+    for pin in problem.pins:
+        m, j = problem.slot_index[pin.slot]
+        pinned_expert[m, j] = problem.expert_index[pin.expert]
+        if pin.start is not None:
+            pinned_start[m] = pin.start
+    missions = []
+    for m, mission in enumerate(problem.missions):
+        starts = list(range(mission.earliest_start, mission.latest_start + 1))
+        fixed = mission.fixed or m in pinned_start
+        start = pinned_start.get(m, mission.earliest_start)
+        missions.append(
+            TfMission(
+                m,
+                mission.duration,
+                problem.travel_days,
+                len(mission.slots),
+                mission.priority,
+                [start] if fixed else starts,
+                pinned=fixed,
+                start=start if fixed else None,
+            )
+        )
+    slots = []
+    for g, experts_g in enumerate(allowed):
+        m = int(cands.slot_mission[g])
+        j = int(cands.slot_position[g])
+        mission = problem.missions[m]
+        blocked: set[int] = set()
+        all_starts = range(mission.earliest_start, mission.latest_start + 1)
+        for e in experts_g.tolist():
+            ok = cands.starts.get((e, m))
+            if ok is not None:
+                free = set(ok.tolist())
+                blocked.update(e * BLOCK + s for s in all_starts if s not in free)
+        full = cands.experts[g]
+        fit_of = dict(zip(full.tolist(), cands.fit[g].tolist(), strict=True))
+        holder = pinned_expert.get((m, j))
+        slots.append(
+            TfSlot(
+                g,
+                m,
+                mission.duration,
+                mission.priority,
+                mission.distinct == DISTINCT_REQUIRED,
+                [experts[e] for e in experts_g.tolist()],
+                blocked,
+                {e: round(10 * (fit_of[e] - 1.0)) for e in experts_g.tolist()},
+                pinned=holder is not None,
+                expert=experts[holder] if holder is not None else None,
+            )
+        )
+    config = SolverConfig(
+        solution_class=TfPlan,
+        entity_class_list=[TfMission, TfSlot],
+        score_director_factory_config=ScoreDirectorFactoryConfig(
+            constraint_provider_function=constraints
+        ),
+        termination_config=TerminationConfig(
+            spent_limit=Duration(milliseconds=int(1000 * time_limit_s))
+        ),
+    )
+    solver = SolverFactory.create(config).build_solver()
+    built = time.perf_counter()
+    solution = solver.solve(TfPlan(experts, missions, slots))
+    solved = time.perf_counter()
+
+    schedule = Schedule()
+    by_mission: dict[int, dict[int, int]] = {}
+    for s in solution.slots:
+        if s.expert is not None:
+            by_mission.setdefault(s.mission, {})[int(cands.slot_position[s.id])] = s.expert.id
+    for m, staff in by_mission.items():
+        if len(staff) == len(problem.missions[m].slots):
+            start = solution.missions[m].start
+            schedule.start[m] = int(start)
+            schedule.experts[m] = staff
+    score = solution.score
+    stats = {
+        "score": str(score),
+        "hard_ok": score is not None and score.hard_score == 0,
+        "setup_s": round(built - began, 3),
+        "solve_s": round(solved - built, 3),
+    }
+    return schedule, stats
