@@ -334,3 +334,19 @@ def test_request_detail_flags_possible_duplicates_for_the_secretariat(client, pe
     response = client.get(reverse("assistance:request_detail", args=[second.pk]))
     assert [d.pk for d in response.context["duplicates"]] == [first.pk]
     assert "Possible duplicate of" in response.content.decode()
+
+
+def test_request_detail_query_count_does_not_grow_with_history_and_missions(
+    client, personas, django_assert_max_num_queries
+):
+    req = make_request(administrations=[personas.admin_a], focal_point=personas.member)
+    for _ in range(10):
+        RequestStatusChange.objects.create(
+            request=req, to_status=RequestStatus.ACCEPTED, by=personas.secretariat
+        )
+        persona_mission(personas, requests=[req])
+    for user in (personas.member, personas.secretariat):
+        client.force_login(user)
+        with django_assert_max_num_queries(16):
+            response = client.get(reverse("assistance:request_detail", args=[req.pk]))
+        assert len(response.context["missions"]) == 10

@@ -204,3 +204,31 @@ def test_expert_lists_query_count_does_not_grow_with_rows(
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["rows"]) == 12
+
+
+def test_expert_posts_ladder(client, personas):
+    """Anonymous visitors go to the login page, other roles get 403, on every expert action."""
+    period = Unavailability.objects.create(
+        expert=personas.expert, start=next_year(1, 5), end=next_year(1, 9)
+    )
+    assignment = _invitation(personas)
+    posts = {
+        PROFILE: {"languages": "en", "email": ""},
+        ADD_PERIOD: {"start": next_year(8, 1).isoformat(), "end": next_year(8, 2).isoformat()},
+        reverse("roster:unavailability_remove", args=[period.pk]): {},
+        reverse("roster:invitation_answer", args=[assignment.pk]): {
+            f"a{assignment.pk}-answer": "accept"
+        },
+    }
+    for url, data in posts.items():
+        response = client.post(url, data)
+        assert response.status_code == 302 and "login" in response["Location"]
+    for user in (personas.secretariat, personas.member, personas.lender, personas.donor):
+        client.force_login(user)
+        for url, data in posts.items():
+            assert client.post(url, data).status_code == 403
+    personas.expert.refresh_from_db()
+    assert personas.expert.languages == ["fr", "en"]
+    assert Unavailability.objects.filter(expert=personas.expert).count() == 1
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.INVITED
