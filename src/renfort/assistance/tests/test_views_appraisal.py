@@ -237,3 +237,18 @@ def test_merge_ladder(client, personas):
     client.force_login(personas.member)
     assert client.post(MERGE, {"requests": [a.pk, b.pk]}).status_code == 403
     assert not Mission.objects.exists()
+
+
+def test_merge_refused_by_the_service_writes_nothing(client, personas):
+    # Requests in different languages cannot share a mission: neither is accepted either.
+    a = _submitted(personas, language="fr")
+    b = _submitted(personas, language="en")
+    client.force_login(personas.secretariat)
+    response = client.post(MERGE, {"requests": [a.pk, b.pk]})
+    assert response.status_code == 200
+    assert "different languages" in response.content.decode()
+    assert not Mission.objects.exists()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (RequestStatus.SUBMITTED, RequestStatus.SUBMITTED)
+    assert not a.history.exists()
