@@ -567,6 +567,8 @@ class Proposal:
     swapped: bool
     state: str
     assignment: Assignment | None = None
+    # The expert already declined this slot once (their reason), worth a look before inviting.
+    declined: str | None = None
 
     @property
     def acceptable(self) -> bool:
@@ -632,6 +634,12 @@ def run_review(run: PlannerRun) -> Review:
             slot__in=list(slots.values()), status__in=HOLDING_STATUSES
         ).select_related("expert")
     }
+    declined = {
+        (slot_id, expert_id): reason
+        for slot_id, expert_id, reason in Assignment.objects.filter(
+            slot__in=list(slots.values()), status=AssignmentStatus.DECLINED
+        ).values_list("slot_id", "expert_id", "decline_reason")
+    }
     staffed: list[MissionReview] = []
     unstaffed: list[MissionReview] = []
     for entry in entries:
@@ -661,6 +669,9 @@ def run_review(run: PlannerRun) -> Review:
                     swapped=bool(a.get("swapped")),
                     state=state,
                     assignment=held,
+                    declined=declined.get((slot.pk, int(a["expert"])))
+                    if str(a["expert"]).isdigit()
+                    else None,
                 )
             )
         review = MissionReview(
@@ -674,6 +685,14 @@ def run_review(run: PlannerRun) -> Review:
         )
         (staffed if review.staffed else unstaffed).append(review)
     return Review(staffed=staffed, unstaffed=unstaffed, left_out=list(run.plan.get("left_out", [])))
+
+
+def run_is_stalled(run: PlannerRun, *, grace_s: float = 600) -> bool:
+    """Queued or running well past its time limit: the worker is probably not running."""
+    if run.status not in (PlannerRunStatus.QUEUED, PlannerRunStatus.RUNNING):
+        return False
+    age = (timezone.now() - run.created_at).total_seconds()
+    return age > run.time_limit_s + grace_s
 
 
 def run_for_user(user: User, pk: int) -> PlannerRun:

@@ -92,11 +92,17 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
         return render(
             request,
             "planner/run_detail.html#progress",
-            {"run": run, "chart": planning.progress_chart(run), "running": running},
+            {
+                "run": run,
+                "chart": planning.progress_chart(run),
+                "running": running,
+                "stalled": planning.run_is_stalled(run),
+            },
         )
     context = {
         "run": run,
         "running": running,
+        "stalled": planning.run_is_stalled(run),
         "chart": planning.progress_chart(run),
         "review": planning.run_review(run) if run.status == PlannerRunStatus.DONE else None,
         "previous_run": run.plan.get("previous_run"),

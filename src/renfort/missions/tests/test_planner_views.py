@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.accounts.models import Notification, User
 from renfort.missions.models import (
@@ -18,6 +21,7 @@ from renfort.missions.planning import planner_run_execute, planner_run_start
 from renfort.roster.models import Category
 from renfort.testing import (
     Personas,
+    make_assignment,
     make_expert,
     make_member,
     next_year,
@@ -391,3 +395,43 @@ def test_a_failed_run_shows_its_error_and_can_be_tried_again(client: Client, wor
     new = PlannerRun.objects.exclude(pk=run.pk).get()
     assert response["Location"] == reverse("planner:run_detail", args=[new.pk])
     assert new.status == PlannerRunStatus.DONE and "previous_run" not in new.plan
+
+
+def test_a_stalled_run_says_so(client: Client, world: dict) -> None:
+    run = PlannerRun.objects.create(created_by=world["p"].secretariat, time_limit_s=5)
+    PlannerRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    login(client, world["p"].secretariat)
+    html = client.get(reverse("planner:run_detail", args=[run.pk])).content.decode()
+    assert "worker is probably not running" in html
+
+
+def test_review_warns_about_an_expert_who_declined_the_slot(client: Client, world: dict) -> None:
+    p = world["p"]
+    slot = world["staffable"].slots.get()
+    declined = make_assignment(slot, p.expert, status=AssignmentStatus.DECLINED)
+    Assignment.objects.filter(pk=declined.pk).update(decline_reason="Busy with an audit")
+    run = start(world)
+    entry = next(m for m in run.plan["missions"] if m["id"] == world["staffable"].reference)
+    assert entry["assignments"][0]["expert"] == str(p.expert.pk)
+    login(client, p.secretariat)
+    html = client.get(reverse("planner:run_detail", args=[run.pk])).content.decode()
+    assert "Declined this slot before:" in html and "Busy with an audit" in html
+
+
+def test_gaps_queries_are_bounded(
+    client: Client, world: dict, django_assert_max_num_queries
+) -> None:
+    p = world["p"]
+    for i in range(3):
+        persona_mission(
+            p,
+            start=next_year(10, 1 + 3 * i),
+            slots=[(Category.MODERNIZATION_ADVISER, {"hs_classification": 4})],
+        )
+    planner_run_start(by=p.secretariat, period_start=next_year(1, 1), time_limit_s=1)
+    login(client, p.regional)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("planner:gaps"))
+    assert sum(g.mission_count for g in response.context["gaps"]) == 4
