@@ -41,6 +41,7 @@ from renfort.lib.demo.countries import (
     Country,
 )
 from renfort.lib.demo.names import NAMES
+from renfort.lib.demo.timeline import Timeline
 from renfort.missions.models import (
     Assignment,
     AssignmentSource,
@@ -271,6 +272,7 @@ class _Builder:
         self.build_open_requests()
         self.build_agreements()
         self.build_results()
+        Timeline(rng=self.rng, today=self.today).apply(Mission.objects.order_by("reference"))
         self.welcome()
         return DemoResult(logins=self.logins, counts=self.counts(), anchor=self.anchor)
 
