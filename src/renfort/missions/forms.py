@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -109,18 +109,33 @@ class ExpertChoiceForm(forms.Form):
 
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
 
-    def __init__(self, *args: Any, experts: Sequence[Expert] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        experts: Sequence[Expert] = (),
+        suggested: Collection[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``suggested``: ids of experts who fit the slot's profile, listed first."""
         super().__init__(*args, **kwargs)
         self.experts = {e.pk: e for e in experts}
         field = self.fields["expert"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = _blank(
-            _("Choose an expert"),
-            [
-                (str(e.pk), f"{e} ({e.home_administration.short_name or e.home_administration})")
-                for e in experts
-            ],
-        )
+
+        def option(e: Expert) -> tuple[str, str]:
+            home = e.home_administration
+            return str(e.pk), f"{e} ({home.short_name or home.name})"
+
+        fitting = [option(e) for e in experts if e.pk in suggested]
+        others = [option(e) for e in experts if e.pk not in suggested]
+        choices: list[tuple[str, Any]] = [("", _("Choose an expert"))]
+        if fitting:
+            choices.append((str(_("Fit the slot's profile")), fitting))
+            if others:
+                choices.append((str(_("Other experts of this category")), others))
+        else:
+            choices.extend(others)
+        field.choices = choices
 
     def clean_expert(self) -> Expert:
         pk = self.cleaned_data["expert"]

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from renfort.accounts.models import Region, Role, User
+from renfort.accounts.models import Organisation, Region, Role, User
 from renfort.accounts.permissions import role_required
 from renfort.agreements.selectors import agreements_visible_to
 from renfort.lib.http import AuthedRequest
@@ -217,24 +217,57 @@ class SlotView:
     steps: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _experts_for_forms() -> list[Expert]:
-    """The active pool, once per page, for the assign and swap forms."""
+def _experts_for_forms(qs: QuerySet[Expert] | None = None) -> list[Expert]:
+    """The active pool (or part of it), once per page, for the assign, swap and offer forms."""
     return list(
-        Expert.objects.filter(active=True)
+        (Expert.objects.all() if qs is None else qs)
+        .filter(active=True)
         .select_related("home_administration")
+        .prefetch_related("skills")
         .order_by("last_name", "first_name")
     )
+
+
+def _candidates(
+    slot: Slot,
+    experts: Sequence[Expert],
+    beneficiaries: Sequence[Organisation],
+    *,
+    exclude: int | None = None,
+) -> tuple[list[Expert], set[int]]:
+    """The experts of the slot's category, and those among them who also meet its topic
+    levels and language and come from outside the beneficiaries: listed first in the form.
+
+    A shortlist only: the services check every rule (dates, availability, released days...)
+    when the form is sent.
+    """
+    countries = {b.country for b in beneficiaries if b.country}
+    ids = {b.pk for b in beneficiaries}
+    requirements = list(slot.requirements.all())
+    language = slot.mission.language
+    of_category = [e for e in experts if slot.category in e.categories and e.pk != exclude]
+    fitting: set[int] = set()
+    for e in of_category:
+        home = e.home_administration
+        if language not in e.languages or home.pk in ids or home.country in countries:
+            continue
+        levels = {skill.topic_id: skill.level for skill in e.skills.all()}
+        if all(levels.get(r.topic_id, 0) >= r.level for r in requirements):
+            fitting.add(e.pk)
+    return of_category, fitting
 
 
 def _slot_views(
     request: AuthedRequest,
     mission: Mission,
     bound: dict[tuple[str, int], Any],
+    beneficiaries: Sequence[Organisation],
 ) -> list[SlotView]:
     user = request.user
     is_secretariat = user.role == SECRETARIAT
+    # Through the related manager, each slot knows its mission without another query.
     slots = (
-        Slot.objects.filter(mission=mission)
+        mission.slots.all()
         .prefetch_related(
             Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
             Prefetch(
@@ -262,15 +295,15 @@ def _slot_views(
             past=[a for a in assignments if not a.is_active] if is_secretariat else [],
         )
         if is_secretariat:
-            fitting = [e for e in pool if slot.category in e.categories]
             if current is None:
+                experts, fitting = _candidates(slot, pool, beneficiaries)
                 view.assign_form = bound.get(("assign", slot.pk)) or AssignForm(
-                    experts=fitting, auto_id=f"id_assign{slot.pk}_%s"
+                    experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
                 )
             else:
+                experts, fitting = _candidates(slot, pool, beneficiaries, exclude=current.expert_id)
                 view.swap_form = bound.get(("swap", current.pk)) or SwapForm(
-                    experts=[e for e in fitting if e.pk != current.expert_id],
-                    auto_id=f"id_swap{current.pk}_%s",
+                    experts=experts, suggested=fitting, auto_id=f"id_swap{current.pk}_%s"
                 )
                 allowed = ASSIGNMENT_TRANSITIONS.get(current.status, frozenset())
                 view.steps = [
@@ -298,11 +331,12 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     is_secretariat = user.role == SECRETARIAT
+    beneficiaries = list(mission.beneficiaries.order_by("name"))
     context: dict[str, Any] = {
         "mission": mission,
         "requests": mission.requests.order_by("reference"),
-        "beneficiaries": mission.beneficiaries.order_by("name"),
-        "slots": _slot_views(request, mission, bound or {}),
+        "beneficiaries": beneficiaries,
+        "slots": _slot_views(request, mission, bound or {}, beneficiaries),
         "history": mission.history.select_related("by"),
         "agreements": mission.agreements.order_by("reference"),
         "visible_agreements": set(
@@ -436,8 +470,10 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Put an expert in a slot by hand; every rule is checked and the broken one named."""
     slot = _slot_for_user(request, pk)
     mission = slot.mission
-    experts = [e for e in _experts_for_forms() if slot.category in e.categories]
-    form = AssignForm(request.POST, experts=experts, auto_id=f"id_assign{slot.pk}_%s")
+    experts, fitting = _candidates(slot, _experts_for_forms(), list(mission.beneficiaries.all()))
+    form = AssignForm(
+        request.POST, experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
+    )
     if form.is_valid():
         try:
             services.assignment_create(
@@ -465,12 +501,15 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Replace the expert of an assignment; every rule is checked for the new one."""
     assignment = _assignment_for_user(request, pk)
     mission = assignment.slot.mission
-    experts = [
-        e
-        for e in _experts_for_forms()
-        if assignment.slot.category in e.categories and e.pk != assignment.expert_id
-    ]
-    form = SwapForm(request.POST, experts=experts, auto_id=f"id_swap{assignment.pk}_%s")
+    experts, fitting = _candidates(
+        assignment.slot,
+        _experts_for_forms(),
+        list(mission.beneficiaries.all()),
+        exclude=assignment.expert_id,
+    )
+    form = SwapForm(
+        request.POST, experts=experts, suggested=fitting, auto_id=f"id_swap{assignment.pk}_%s"
+    )
     if form.is_valid():
         try:
             services.assignment_swap(
@@ -568,12 +607,7 @@ def _offering_experts(user: User) -> list[Expert]:
     """Experts a user may offer: a member focal point its administration's active experts."""
     if user.role != Role.MEMBER_FOCAL_POINT:
         return []
-    return list(
-        experts_visible_to(user)
-        .filter(active=True)
-        .select_related("home_administration")
-        .order_by("last_name", "first_name")
-    )
+    return _experts_for_forms(experts_visible_to(user))
 
 
 @dataclass
@@ -589,9 +623,11 @@ def _matrix_rows(
     for slot in slots:
         form = None
         if experts:
+            of_category, fitting = _candidates(
+                slot, experts, list(slot.mission.beneficiaries.all())
+            )
             form = (bound or {}).get(slot.pk) or OfferForm(
-                experts=[e for e in experts if slot.category in e.categories],
-                auto_id=f"id_offer{slot.pk}_%s",
+                experts=of_category, suggested=fitting, auto_id=f"id_offer{slot.pk}_%s"
             )
         rows.append(MatrixRow(slot, form))
     return rows
@@ -653,8 +689,15 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
         ),
         pk=pk,
     )
-    experts = [e for e in _offering_experts(request.user) if slot.category in e.categories]
-    form = OfferForm(request.POST or None, experts=experts, auto_id=f"id_offer{slot.pk}_%s")
+    experts, fitting = _candidates(
+        slot, _offering_experts(request.user), list(slot.mission.beneficiaries.all())
+    )
+    form = OfferForm(
+        request.POST or None,
+        experts=experts,
+        suggested=fitting,
+        auto_id=f"id_offer{slot.pk}_%s",
+    )
     if request.method == "POST" and form.is_valid():
         expert = form.cleaned_data["expert"]
         try:
@@ -787,7 +830,12 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     """Missions over a period, one row per expert, member or region; conflicts and unstaffed
     slots stand out."""
     today = timezone.localdate()
-    form = TimelineForm(request.GET or None)
+    default_group = (
+        cal.GROUP_BY_MEMBER if request.user.role == Role.DONOR_FOCAL_POINT else cal.GROUP_BY_EXPERT
+    )
+    params = request.GET.copy()
+    params.setdefault("group", default_group)
+    form = TimelineForm(params)
     data = form.cleaned_data if form.is_valid() else {}
     default_start, default_end = cal.default_period(today)
     start = data.get("period_from") or default_start
@@ -801,9 +849,8 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     if (end - start).days >= MAX_TIMELINE_DAYS:
         end = start + datetime.timedelta(days=MAX_TIMELINE_DAYS - 1)
         messages.info(request, _("The timeline shows at most two years at a time."))
-    group = data.get("group") or (
-        cal.GROUP_BY_MEMBER if request.user.role == Role.DONOR_FOCAL_POINT else cal.GROUP_BY_EXPERT
-    )
+    group = data.get("group") or default_group
+    span = end - start + datetime.timedelta(days=1)
     missions = _calendar_missions(request.user, start, end, data.get("region", ""))
     mission_rows = _mission_rows(missions)
     assignments = _assignment_rows(request.user, missions)
@@ -824,11 +871,13 @@ def timeline(request: AuthedRequest) -> HttpResponse:
         "timeline": result,
         "group": group,
         "groupings": [
-            (cal.GROUP_BY_EXPERT, _("Expert")),
-            (cal.GROUP_BY_MEMBER, _("Member")),
-            (cal.GROUP_BY_REGION, _("Region")),
+            (cal.GROUP_BY_EXPERT, _("Expert"), _("By expert")),
+            (cal.GROUP_BY_MEMBER, _("Member"), _("By member")),
+            (cal.GROUP_BY_REGION, _("Region"), _("By region")),
         ],
         "today_left": cal.place((today, today), start, end)[0] if start <= today <= end else None,
+        "earlier": (start - span, start - datetime.timedelta(days=1)),
+        "later": (end + datetime.timedelta(days=1), end + span),
     }
     return render(request, "missions/timeline.html", context)
 

@@ -355,3 +355,14 @@ def test_month_calendar_queries_stay_bounded(client, personas, django_assert_max
     with django_assert_max_num_queries(8):
         response = client.get(reverse("missions:calendar"))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_timeline_links_to_earlier_and_later_periods(client, personas):
+    client.force_login(personas.secretariat)
+    response = client.get(
+        reverse("missions:timeline"), {"period_from": "2030-01-01", "period_to": "2030-01-31"}
+    )
+    body = response.content.decode()
+    assert "period_from=2029-12-01&amp;period_to=2029-12-31" in body
+    assert "period_from=2030-02-01&amp;period_to=2030-03-03" in body

@@ -560,3 +560,26 @@ def test_a_mission_list_row_links_to_its_page(client, personas):
     assert reverse("missions:mission_detail", args=[mission.pk]) in body
     assert Mission.objects.count() == 1
     assert personas.member.role == Role.MEMBER_FOCAL_POINT
+
+
+def test_assign_form_lists_experts_who_fit_the_profile_first(client, personas):
+    mission = persona_mission(
+        personas, slots=[(Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 3})]
+    )
+    novice = make_expert(
+        home_administration=make_member("DE", Region.EUROPE),
+        first_name="Nora",
+        last_name="Novice",
+        skills={"risk_management": 1},
+    )
+    trainer_only = make_expert(
+        first_name="Tom",
+        last_name="Trainer",
+        categories=(Category.SPECIALIZED_TRAINER,),
+    )
+    client.force_login(personas.secretariat)
+    body = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
+    fit = body.index("Fit the slot&#x27;s profile")
+    others = body.index("Other experts of this category")
+    assert fit < body.index("Ana Lima") < others < body.index(str(novice))
+    assert str(trainer_only) not in body
