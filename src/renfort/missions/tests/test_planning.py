@@ -218,3 +218,15 @@ def test_experts_without_a_usable_country_or_language_stay_out(scene: dict) -> N
     ids = {e["id"] for e in problem["experts"]}
     assert str(nowhere.pk) not in ids and str(mute.pk) not in ids
     assert_valid_problem(problem)
+
+
+def test_planner_run_command(scene: dict) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("planner_run", scene["windowed"].reference, "--time-limit", "1", stdout=out)
+    run = PlannerRun.objects.get()
+    assert run.status == PlannerRunStatus.DONE
+    assert f"Planner run {run.pk}: done; 1 of 1 missions staffed" in out.getvalue()
