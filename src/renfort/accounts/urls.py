@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("language/", views.set_language, name="set_language"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.notifications_read_all, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.notification_read, name="notification_read"),

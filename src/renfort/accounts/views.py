@@ -8,13 +8,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from django_htmx.middleware import HtmxDetails
 
 from renfort.accounts.inbox import (
@@ -22,6 +23,7 @@ from renfort.accounts.inbox import (
     notification_mark_read,
     notifications_for,
 )
+from renfort.accounts.preferences import user_set_language
 from renfort.accounts.selectors import waiting_for
 from renfort.lib.http import AuthedRequest
 
@@ -102,6 +104,17 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
         else _("Nothing was unread."),
     )
     return redirect(_safe_next(request, reverse("accounts:inbox")))
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponseBase:
+    """Switch the language of the pages; a signed-in user keeps it as their preference,
+    which also chooses the language of their mail."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -119,8 +119,13 @@ def test_french_browser_gets_french_pages(client) -> None:
 
 def test_language_switcher_turns_pages_french(client, member) -> None:
     client.force_login(member)
-    response = client.post(reverse("set_language"), {"language": "fr", "next": reverse("home")})
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "fr", "next": reverse("home")}
+    )
     assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    member.refresh_from_db()
+    assert member.language == "fr"
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="fr">' in html
     assert "Ce qui vous attend" in html
@@ -136,3 +141,35 @@ def test_dates_follow_the_language(client, member) -> None:
     french = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "03/04/2027" in english
     assert "04/03/2027" in french
+
+
+def test_anonymous_switch_sets_only_the_cookie(client, db) -> None:
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "fr", "next": reverse("accounts:login")}
+    )
+    assert response.cookies["django_language"].value == "fr"
+    assert "Se connecter" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_switch_ignores_an_unknown_language(client, member) -> None:
+    client.force_login(member)
+    client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
+    member.refresh_from_db()
+    assert member.language == "en"
+
+
+def test_switch_needs_post(client, member) -> None:
+    client.force_login(member)
+    assert client.get(reverse("accounts:set_language")).status_code == 405
+
+
+def test_user_set_language_refuses_an_unknown_language(member) -> None:
+    from django.core.exceptions import ValidationError
+
+    from renfort.accounts.preferences import user_set_language
+
+    with pytest.raises(ValidationError, match="Language: de is not one of en, fr"):
+        user_set_language(user=member, language="de")
+    member.refresh_from_db()
+    assert member.language == "en"
+    assert user_set_language(user=member, language="fr").language == "fr"
