@@ -435,3 +435,21 @@ def test_gaps_queries_are_bounded(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("planner:gaps"))
     assert sum(g.mission_count for g in response.context["gaps"]) == 4
+
+
+def test_pin_and_swap_of_an_accepted_proposal_act_on_the_assignment(
+    client: Client, world: dict
+) -> None:
+    p = world["p"]
+    free = make_expert(
+        home_administration=make_member("BE", "EUR", languages=("fr",)), first_name="Free"
+    )
+    run = start(world)
+    slot = world["staffable"].slots.get()
+    login(client, p.secretariat)
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code]})
+    client.post(reverse("planner:run_pin", args=[run.pk, slot.code]), {"pinned": "1"})
+    assert Assignment.objects.get(slot=slot, expert=p.expert).pinned is True
+    client.post(reverse("planner:run_swap", args=[run.pk, slot.code]), {"expert": free.pk})
+    assert Assignment.objects.get(slot=slot, expert=p.expert).status == AssignmentStatus.WITHDRAWN
+    assert Assignment.objects.get(slot=slot, expert=free).is_active
