@@ -137,7 +137,10 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         "topics": list(req.topics.all()),
         "history": history,
         "missions": rows,
-        "in_queue": user.role == Role.SECRETARIAT_COORDINATOR and req.status in APPRAISAL_STATUSES,
+        "in_queue": user.role == Role.SECRETARIAT_COORDINATOR
+        and (
+            req.status in APPRAISAL_STATUSES or (req.status == RequestStatus.ACCEPTED and not rows)
+        ),
     }
 
 

@@ -252,3 +252,17 @@ def test_merge_refused_by_the_service_writes_nothing(client, personas):
     b.refresh_from_db()
     assert (a.status, b.status) == (RequestStatus.SUBMITTED, RequestStatus.SUBMITTED)
     assert not a.history.exists()
+
+
+def test_secretariat_appraises_from_the_request_page(client, personas):
+    req = _submitted(personas)
+    client.force_login(personas.secretariat)
+    html = client.get(_url("request_detail", req)).content.decode()
+    assert _url("request_accept", req) in html and _url("request_decline", req) in html
+    client.post(_url("request_accept", req))
+    html = client.get(_url("request_detail", req)).content.decode()
+    assert _url("request_accept", req) not in html  # answered by a mission now
+    client.force_login(personas.member)
+    assert (
+        _url("request_accept", req) not in client.get(_url("request_detail", req)).content.decode()
+    )
