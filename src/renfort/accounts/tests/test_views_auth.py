@@ -144,9 +144,7 @@ def test_error_pages_link_home(name, rf, member):
 def test_login_applies_the_users_preferred_language(client, member):
     member.language = "fr"
     member.save()
-    response = client.post(
-        reverse("accounts:login"), {"username": "member", "password": PASSWORD}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "member", "password": PASSWORD})
     assert response.cookies["django_language"].value == "fr"
 
 
@@ -154,7 +152,5 @@ def test_login_keeps_a_language_chosen_with_the_switcher(client, member):
     member.language = "fr"
     member.save()
     client.cookies["django_language"] = "en"
-    response = client.post(
-        reverse("accounts:login"), {"username": "member", "password": PASSWORD}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "member", "password": PASSWORD})
     assert "django_language" not in response.cookies
