@@ -105,3 +105,12 @@ def test_expert_pages_label_their_fields(client, busy_world):
 def test_the_checker_finds_an_unlabelled_field():
     html = '<form><label for="a">A</label><input id="a"><select name="b"></select></form>'
     assert unlabelled_fields(html) == ["<select name='b'>"]
+
+
+def test_pages_load_only_our_own_assets(client, member):
+    """No CDN: every stylesheet and script comes from our static files."""
+    client.force_login(member)
+    html = client.get(reverse("home")).content.decode()
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert assets
+    assert all(asset.startswith("/static/") for asset in assets), assets
