@@ -893,7 +893,12 @@ def month_calendar(request: AuthedRequest) -> HttpResponse:
         region = ""
     weeks_span = cal.month_grid(year, month)
     first, last = weeks_span[0][0], weeks_span[-1][-1]
-    rows = _mission_rows(_calendar_missions(request.user, first, last, region))
+    missions = _calendar_missions(request.user, first, last, region)
+    rows = _mission_rows(missions)
+    assignments = _assignment_rows(request.user, missions)
+    clashing = cal.conflicting_assignments(
+        assignments, {m.id: m for m in rows}, settings.PLANNER_TRAVEL_DAYS
+    )
     month_start, month_end = cal.month_bounds(year, month)
     windowed = [
         m
@@ -913,5 +918,6 @@ def month_calendar(request: AuthedRequest) -> HttpResponse:
         "region": region,
         "regions": Region.choices,
         "weekdays": weeks_span[0],
+        "conflicts": {a.mission_id for a in assignments if a.id in clashing},
     }
     return render(request, "missions/calendar.html", context)

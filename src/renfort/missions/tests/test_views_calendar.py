@@ -366,3 +366,24 @@ def test_timeline_links_to_earlier_and_later_periods(client, personas):
     body = response.content.decode()
     assert "period_from=2029-12-01&amp;period_to=2029-12-31" in body
     assert "period_from=2030-02-01&amp;period_to=2030-03-03" in body
+
+
+@pytest.mark.django_db
+def test_month_calendar_marks_conflicts_and_unstaffed_missions(client, personas):
+    start = _soon(40)
+    first = persona_mission(personas, start=start, end=start + datetime.timedelta(days=2))
+    second = persona_mission(
+        personas,
+        start=start + datetime.timedelta(days=3),
+        end=start + datetime.timedelta(days=4),
+        slots=[
+            (Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 2}),
+            (Category.SPECIALIZED_TRAINER, {"aeo": 1}),
+        ],
+    )
+    make_assignment(first.slots.get(), personas.expert, status=AssignmentStatus.CONFIRMED)
+    make_assignment(second.slots.all()[0], personas.expert, status=AssignmentStatus.CONFIRMED)
+    client.force_login(personas.secretariat)
+    body = client.get(reverse("missions:calendar"), {"month": f"{start:%Y-%m}"}).content.decode()
+    assert 'class="scheduled unstaffed conflict"' in body or 'unstaffed conflict"' in body
+    assert "conflict</span>" in body
