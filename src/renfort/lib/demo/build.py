@@ -14,6 +14,7 @@ requirements from that expert's skills, so every assignment keeps every rule —
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 import time
 import unicodedata
@@ -42,6 +43,7 @@ from renfort.lib.demo.countries import (
 )
 from renfort.lib.demo.names import NAMES
 from renfort.lib.demo.timeline import Timeline
+from renfort.lib.links import link_to
 from renfort.missions.models import (
     Assignment,
     AssignmentSource,
@@ -242,6 +244,7 @@ class _Builder:
         self.logins: list[Login] = []
         self.used_names: set[tuple[str, str]] = set()
         self.demo_expert: _ExpertInfo | None = None
+        self.regional_turn = itertools.count()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -274,7 +277,9 @@ class _Builder:
         self.build_results()
         Timeline(rng=self.rng, today=self.today).apply(Mission.objects.order_by("reference"))
         self.welcome()
-        return DemoResult(logins=self.logins, counts=self.counts(), anchor=self.anchor)
+        order = ["admin", "secretariat", "regional", "member", "lender", "donor", "expert"]
+        logins = sorted(self.logins, key=lambda x: order.index(x.username))
+        return DemoResult(logins=logins, counts=self.counts(), anchor=self.anchor)
 
     # --- organisations and users ------------------------------------------------------------
 
@@ -884,7 +889,8 @@ class _Builder:
             slots=slots,
             priority=rng.choices([1, 2, 3, 4, 5], [5, 15, 40, 25, 15])[0],
             distinct=distinct,
-            one_regional_request=len(beneficiaries) > 1 and rng.random() < 0.5,
+            # Regional missions alternate: one regional request, or national ones together.
+            one_regional_request=len(beneficiaries) > 1 and next(self.regional_turn) % 2 == 0,
             cancel_after_planning=status == MS.CANCELLED and staffed and rng.random() < 0.6,
         )
 
@@ -1634,6 +1640,8 @@ class _Builder:
     # --- inboxes ----------------------------------------------------------------------------
 
     def welcome(self) -> None:
+        """A welcome for every demo login, and the news a donor and a regional coordinator
+        follow (the workflow services tell members, experts and the secretariat already)."""
         users = list(User.objects.filter(username__in=[login.username for login in self.logins]))
         notification_send(
             recipients=users,
@@ -1641,6 +1649,33 @@ class _Builder:
             body="This is demonstration data: every workflow is under way. Explore freely; "
             "`renfort demo --reset` rebuilds it.",
         )
+        funded = Mission.objects.filter(
+            agreements__parties__organisation=self.donors["NTFF"],
+            agreements__parties__role="funding",
+        ).distinct()
+        for mission in funded.filter(status__in=[MS.CONFIRMED, MS.REPORTED]).order_by("reference")[
+            :5
+        ]:
+            what = "confirmed" if mission.status == MS.CONFIRMED else "reported on"
+            notification_send(
+                recipients=[self.donor_user],
+                subject=f"Funded mission {mission.reference} {what}",
+                body=f"“{mission.title}”, a mission your agreement funds, is now {what}.",
+                link=link_to("missions:mission_detail", mission.pk, fallback=""),
+            )
+        regional = User.objects.get(username="regional")
+        waiting = Request.objects.filter(
+            administrations__region=DEMO_REGION,
+            status__in=[RequestStatus.SUBMITTED, RequestStatus.UNDER_APPRAISAL],
+        ).distinct()
+        for request in waiting.order_by("reference")[:5]:
+            notification_send(
+                recipients=[regional],
+                subject=f"New request in your region: {request.reference}",
+                body=f"“{request.title}” waits for appraisal; the secretariat may ask for "
+                "your opinion.",
+                link=link_to("assistance:request_detail", request.pk, fallback=""),
+            )
 
     def counts(self) -> dict[str, int]:
         from renfort.agreements.models import Agreement
