@@ -157,3 +157,13 @@ def test_service_keeps_first_reading_time(member):
     assert notification_mark_read(user=member, notification=notification) == 0
     notification.refresh_from_db()
     assert notification.read_at == first
+
+
+def test_inbox_page_by_htmx_returns_the_list_only(client, member):
+    _notify(member, 30)
+    client.force_login(member)
+    response = client.get(reverse("accounts:inbox") + "?page=2", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.strip().startswith('<section id="notification-list">')
+    assert "<html" not in html
+    assert html.count('<li class="notification') == 5
