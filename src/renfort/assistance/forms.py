@@ -72,6 +72,15 @@ class RequestForm(forms.Form):
         others.queryset = Organisation.objects.filter(
             kind=OrganisationKind.MEMBER_ADMINISTRATION
         ).exclude(pk=organisation.pk)
+        # Shown by WCO region, the user's own first: regional requests gather neighbours.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for pk, name, region in others.queryset.order_by("name").values_list(
+            "pk", "name", "region"
+        ):
+            groups.setdefault(region, []).append((pk, name))
+        labels = dict(Region.choices)
+        order = sorted(groups, key=lambda r: (r != organisation.region, str(labels.get(r, r))))
+        others.widget.choices = [(labels.get(r, _("No region")), groups[r]) for r in order]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -350,3 +350,13 @@ def test_request_detail_query_count_does_not_grow_with_history_and_missions(
         with django_assert_max_num_queries(16):
             response = client.get(reverse("assistance:request_detail", args=[req.pk]))
         assert len(response.context["missions"]) == 10
+
+
+def test_co_requesters_are_offered_by_region_own_region_first(client, personas):
+    make_member("CI", "WCA", name="Côte d'Ivoire Customs")
+    client.force_login(personas.member)
+    html = client.get(NEW).content.decode()
+    west = html.index('<optgroup label="West &amp; Central Africa">')
+    assert west < html.index('<optgroup label="Europe">')
+    assert west < html.index("Côte d&#x27;Ivoire Customs") < html.index("French Customs")
+    assert "Senegal Customs</option>" not in html  # not its own administration
