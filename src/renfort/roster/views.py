@@ -277,9 +277,13 @@ def unavailability_add(request: AuthedRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(request, _("Unavailable period added."))
-            return redirect("roster:my_profile")
+            if not _htmx(request):
+                return redirect("roster:my_profile")
+            form = UnavailabilityForm()
     return render(
-        request, "roster/my_profile.html", _profile_context(expert, unavailability_form=form)
+        request,
+        "roster/my_profile.html#unavailable" if _htmx(request) else "roster/my_profile.html",
+        _profile_context(expert, unavailability_form=form),
     )
 
 
@@ -294,6 +298,8 @@ def unavailability_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Unavailable period removed."))
+    if _htmx(request):
+        return render(request, "roster/my_profile.html#unavailable", _profile_context(expert))
     return redirect("roster:my_profile")
 
 

@@ -232,3 +232,27 @@ def test_expert_posts_ladder(client, personas):
     assert Unavailability.objects.filter(expert=personas.expert).count() == 1
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.INVITED
+
+
+def test_unavailable_periods_with_htmx_swap_their_section(client, personas):
+    client.force_login(personas.expert_user)
+    response = client.post(
+        ADD_PERIOD,
+        {"start": next_year(9, 1).isoformat(), "end": next_year(9, 5).isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="card" id="unavailable">')
+    assert "Unavailable period added." in html and "<html" not in html
+    period = Unavailability.objects.get()
+    response = client.post(
+        ADD_PERIOD,
+        {"start": next_year(9, 9).isoformat(), "end": next_year(9, 1).isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "on or after the first day" in response.content.decode()
+    response = client.post(
+        reverse("roster:unavailability_remove", args=[period.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "Unavailable period removed." in response.content.decode()
+    assert not Unavailability.objects.exists()
