@@ -187,10 +187,13 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
 # --reset flushes (TRUNCATE on PostgreSQL), which cannot run inside a test's transaction;
 # serialized_rollback puts the seeded topics back for the tests that follow.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_demo_refuses_existing_data_and_reset_rebuilds_the_same() -> None:
+def test_demo_refuses_existing_data_keeps_it_if_asked_and_reset_rebuilds_the_same() -> None:
     run_demo()
     first = fingerprint()
     with pytest.raises(CommandError, match="--reset"):
         run_demo()
+    kept = run_demo("--if-empty")
+    assert "left as it is" in kept and logins(kept)["member"] == "member-demo"
+    assert fingerprint() == first
     run_demo("--reset")
     assert fingerprint() == first

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from renfort.lib.demo.build import (
     DEFAULT_SEED,
+    DEMO_LOGINS,
     DemoResult,
     Login,
     anchor_for,
     build_demo,
+    existing_logins,
 )
 
-__all__ = ["DEFAULT_SEED", "DemoResult", "Login", "anchor_for", "build_demo", "login_table"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_LOGINS",
+    "DemoResult",
+    "Login",
+    "anchor_for",
+    "build_demo",
+    "existing_logins",
+    "login_table",
+]
 
 
 def login_table(logins: list[Login]) -> str:

@@ -145,6 +145,36 @@ DONORS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+# The demo logins: username -> (what the login is, password). Printed at the end of a build.
+DEMO_LOGINS: dict[str, tuple[str, str]] = {
+    "admin": ("Django superuser (and secretariat coordinator)", "admin-demo"),
+    "secretariat": ("Secretariat coordinator", "secretariat-demo"),
+    "regional": ("Regional coordinator", "regional-demo"),
+    "member": ("Member focal point (asks for help, lends experts)", "member-demo"),
+    "lender": ("Member focal point (lending administration)", "lender-demo"),
+    "donor": ("Donor focal point", "donor-demo"),
+    "expert": ("Expert", "expert-demo"),
+}
+
+
+def existing_logins() -> list[Login]:
+    """The demo logins present in the database (passwords as the demo set them)."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=list(DEMO_LOGINS)).select_related("organisation")
+    }
+    return [
+        Login(
+            label,
+            username,
+            password,
+            f"{users[username].get_full_name()}, {users[username].organisation}",
+        )
+        for username, (label, password) in DEMO_LOGINS.items()
+        if username in users
+    ]
+
+
 def anchor_for(today: datetime.date) -> datetime.date:
     """The first Monday of the month after ``today``."""
     first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
@@ -277,7 +307,7 @@ class _Builder:
         self.build_results()
         Timeline(rng=self.rng, today=self.today).apply(Mission.objects.order_by("reference"))
         self.welcome()
-        order = ["admin", "secretariat", "regional", "member", "lender", "donor", "expert"]
+        order = list(DEMO_LOGINS)
         logins = sorted(self.logins, key=lambda x: order.index(x.username))
         return DemoResult(logins=logins, counts=self.counts(), anchor=self.anchor)
 
@@ -365,12 +395,16 @@ class _Builder:
             Role.SECRETARIAT_COORDINATOR,
             sec,
             "french",
-            password="admin-demo",
-            label="Django superuser (and secretariat coordinator)",
+            password=DEMO_LOGINS["admin"][1],
+            label=DEMO_LOGINS["admin"][0],
             superuser=True,
         )
         self.coordinator = self._user(
-            "secretariat", Role.SECRETARIAT_COORDINATOR, sec, "anglo", password="secretariat-demo"
+            "secretariat",
+            Role.SECRETARIAT_COORDINATOR,
+            sec,
+            "anglo",
+            password=DEMO_LOGINS["secretariat"][1],
         )
         self._user("secretariat-fr", Role.SECRETARIAT_COORDINATOR, sec, "french", language="fr")
         region_culture = {
@@ -388,8 +422,8 @@ class _Builder:
                     Role.REGIONAL_COORDINATOR,
                     office,
                     region_culture[region],
-                    password="regional-demo",
-                    label="Regional coordinator",
+                    password=DEMO_LOGINS["regional"][1],
+                    label=DEMO_LOGINS["regional"][0],
                 )
             else:
                 self._user(
@@ -407,8 +441,8 @@ class _Builder:
                     Role.MEMBER_FOCAL_POINT,
                     org,
                     c.culture,
-                    password="member-demo",
-                    label="Member focal point (asks for help, lends experts)",
+                    password=DEMO_LOGINS["member"][1],
+                    label=DEMO_LOGINS["member"][0],
                 )
             elif code == DEMO_LENDER:
                 self.focal[code] = self._user(
@@ -416,8 +450,8 @@ class _Builder:
                     Role.MEMBER_FOCAL_POINT,
                     org,
                     c.culture,
-                    password="lender-demo",
-                    label="Member focal point (lending administration)",
+                    password=DEMO_LOGINS["lender"][1],
+                    label=DEMO_LOGINS["lender"][0],
                 )
             else:
                 self.focal[code] = self._user(
@@ -434,8 +468,8 @@ class _Builder:
                     Role.DONOR_FOCAL_POINT,
                     org,
                     "nordic",
-                    password="donor-demo",
-                    label="Donor focal point",
+                    password=DEMO_LOGINS["donor"][1],
+                    label=DEMO_LOGINS["donor"][0],
                 )
             else:
                 self._user(f"donor-{short.lower()}", Role.DONOR_FOCAL_POINT, org, "anglo")
@@ -615,8 +649,8 @@ class _Builder:
             self.members[DEMO_LENDER],
             "french",
             name=(first, last),
-            password="expert-demo",
-            label="Expert",
+            password=DEMO_LOGINS["expert"][1],
+            label=DEMO_LOGINS["expert"][0],
         )
         info = self._create_expert(
             c,

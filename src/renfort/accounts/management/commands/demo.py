@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from renfort.accounts.models import Organisation, User
-from renfort.lib.demo import DEFAULT_SEED, build_demo, login_table
+from renfort.lib.demo import DEFAULT_SEED, build_demo, existing_logins, login_table
 from renfort.roster.models import Topic
 
 
@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="Erase EVERYTHING in the database first (flush), then build the demo.",
         )
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Build only if the database is empty; otherwise leave it as it is, print the "
+            "demo logins found in it and exit without error (for `make demo` run twice).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
         )
         parser.add_argument(
@@ -52,6 +58,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         existing = Organisation.objects.count() + User.objects.count()
+        if existing and options["if_empty"] and not options["reset"]:
+            self.stdout.write(
+                "The database already holds data: left as it is (`renfort demo --reset` "
+                "rebuilds the demo)."
+            )
+            logins = existing_logins()
+            if logins:
+                self.stdout.write(login_table(logins))
+            return
         if existing and not options["reset"]:
             raise CommandError(
                 "The database already holds data "
