@@ -39,6 +39,7 @@ from django.views.decorators.http import require_GET, require_POST
 from renfort.accounts.models import Organisation, Region, Role, User
 from renfort.accounts.permissions import role_required
 from renfort.agreements.selectors import agreements_visible_to
+from renfort.assistance.selectors import requests_visible_to
 from renfort.lib.http import AuthedRequest
 from renfort.missions import calendar as cal
 from renfort.missions import services
@@ -335,6 +336,9 @@ def _render_detail(
     context: dict[str, Any] = {
         "mission": mission,
         "requests": mission.requests.order_by("reference"),
+        "visible_requests": set(
+            requests_visible_to(user).filter(missions=mission).values_list("id", flat=True)
+        ),
         "beneficiaries": beneficiaries,
         "slots": _slot_views(request, mission, bound or {}, beneficiaries),
         "history": mission.history.select_related("by"),
