@@ -114,3 +114,40 @@ def test_pages_load_only_our_own_assets(client, member):
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert assets
     assert all(asset.startswith("/static/") for asset in assets), assets
+
+
+def _english_strings() -> set[str]:
+    """Our English source strings whose French differs (so that seeing one is a leak)."""
+    import polib  # type: ignore[import-untyped]
+
+    from renfort.accounts.tests.test_i18n import PO
+
+    return {
+        entry.msgid
+        for entry in polib.pofile(str(PO))
+        if entry.msgstr
+        and entry.msgstr != entry.msgid
+        and len(entry.msgid) > 3
+        and "%" not in entry.msgid
+    }
+
+
+def _text_nodes(html: str) -> set[str]:
+    import html as html_lib
+
+    # The language switcher names each language in itself ("English") on purpose.
+    html = re.sub(r'<form[^>]*class="lang".*?</form>', "", html, flags=re.S)
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return {html_lib.unescape(t).strip() for t in re.split(r"<[^>]+>", html)} - {""}
+
+
+@pytest.mark.parametrize("name", ["secretariat", "member", "lender", "donor", "expert_user"])
+def test_french_pages_show_no_english_string_of_ours(client, busy_world, name):
+    """Catches text translated at import time (gettext instead of gettext_lazy) or not at all."""
+    english = _english_strings()
+    client.force_login(getattr(busy_world, name))
+    leaks = []
+    for page in _pages(client):
+        html = client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        leaks += [f"{page}: {text!r}" for text in sorted(_text_nodes(html) & english)]
+    assert not leaks, "English on French pages:\n" + "\n".join(leaks)
