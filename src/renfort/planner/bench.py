@@ -29,6 +29,7 @@ SIZES: dict[str, tuple[int, int, float]] = {
     "XL": (5_000, 20_000, 60.0),
 }
 SEED = 2027
+REPLAN_LIMIT_S = 1.5  # the target is a re-plan in under 2 s, reading and writing included
 
 
 @dataclass
@@ -133,7 +134,7 @@ def _replan(doc: dict[str, Any], time_limit: float) -> dict[str, Any]:
     gone = max(load, key=lambda e: load[e])
     changed = dict(doc, experts=[e for e in doc["experts"] if e["id"] != gone])
     began = time.perf_counter()
-    second = solve(changed, time_limit_s=2.0, previous=first)
+    second = solve(changed, time_limit_s=REPLAN_LIMIT_S, previous=first)
     wall = time.perf_counter() - began
     after = {
         m["id"]: {a["slot"]: a["expert"] for a in m["assignments"]}
@@ -283,7 +284,7 @@ def _report(lines: list[str], replan: list[str], limit: float | None, timefold: 
     ]
     if replan:
         parts += [
-            "## Re-planning after a withdrawal (M, time limit 2 s)",
+            f"## Re-planning after a withdrawal (M, time limit {REPLAN_LIMIT_S:g} s)",
             "",
             *replan,
             "",

@@ -453,7 +453,13 @@ def _solve(
             p1 = found.primary(problem)
             if not pruned:
                 bound = min(bound, int(np.floor(solver.best_objective_bound + 1e-6)))
-            if best is None or p1 >= best.primary(problem):
+            # At equal primary keep the hint when re-planning: it is the previous plan repaired,
+            # as stable as can be, whereas pass 1 knows nothing of stability.
+            if (
+                best is None
+                or p1 > best.primary(problem)
+                or (p1 == best.primary(problem) and previous is None)
+            ):
                 best = found
             stats["cp_primary"] = p1
     # Pass 2: hold the primary, improve the tie-breaks.
