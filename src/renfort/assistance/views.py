@@ -63,7 +63,7 @@ def mission_url(mission: Mission) -> str:
 @role_required(*SEES_REQUESTS)
 def request_list(request: AuthedRequest) -> HttpResponse:
     """The requests the user may see (their administration's, region's, funded or all),
-    filtered by status."""
+    filtered by status, level, topic and (for those who see several regions) region."""
     filters = RequestFilterForm(
         request.GET or None,
         with_region=request.user.role in (Role.SECRETARIAT_COORDINATOR, Role.DONOR_FOCAL_POINT),
