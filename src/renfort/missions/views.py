@@ -736,13 +736,53 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
 # --- calendar --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CalendarScope:
+    """Optional narrowing of a calendar: one region, one member (beneficiary), one expert.
+
+    Always inside what the user may see: the selector comes first.
+    """
+
+    region: str = ""
+    member: int | None = None
+    expert: int | None = None
+
+    @classmethod
+    def from_query(cls, params: Any) -> CalendarScope:
+        def number(name: str) -> int | None:
+            value = params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        region = params.get("region", "")
+        return cls(
+            region=region if region in Region.values else "",
+            member=number("member"),
+            expert=number("expert"),
+        )
+
+    def apply(self, qs: QuerySet[Mission]) -> QuerySet[Mission]:
+        if self.region:
+            qs = qs.filter(
+                id__in=Mission.objects.filter(beneficiaries__region=self.region).values("id")
+            )
+        if self.member is not None:
+            qs = qs.filter(
+                id__in=Mission.objects.filter(beneficiaries__id=self.member).values("id")
+            )
+        if self.expert is not None:
+            qs = qs.filter(
+                id__in=Assignment.objects.filter(
+                    expert_id=self.expert, status__in=ACTIVE_ASSIGNMENT_STATUSES
+                ).values("slot__mission_id")
+            )
+        return qs
+
+
 def _calendar_missions(
-    user: User, start: datetime.date, end: datetime.date, region: str = ""
+    user: User, start: datetime.date, end: datetime.date, scope: CalendarScope
 ) -> QuerySet[Mission]:
     qs = _overlapping(missions_visible_to(user), start, end).exclude(status=MissionStatus.CANCELLED)
-    if region:
-        qs = qs.filter(id__in=Mission.objects.filter(beneficiaries__region=region).values("id"))
-    return qs
+    return scope.apply(qs)
 
 
 def _mission_rows(qs: QuerySet[Mission]) -> list[cal.MissionRow]:
@@ -855,7 +895,8 @@ def timeline(request: AuthedRequest) -> HttpResponse:
         messages.info(request, _("The timeline shows at most two years at a time."))
     group = data.get("group") or default_group
     span = end - start + datetime.timedelta(days=1)
-    missions = _calendar_missions(request.user, start, end, data.get("region", ""))
+    scope = CalendarScope.from_query(request.GET)
+    missions = _calendar_missions(request.user, start, end, scope)
     mission_rows = _mission_rows(missions)
     assignments = _assignment_rows(request.user, missions)
     members, regions = _groups(missions) if group != cal.GROUP_BY_EXPERT else ({}, {})
@@ -880,6 +921,7 @@ def timeline(request: AuthedRequest) -> HttpResponse:
             (cal.GROUP_BY_REGION, _("Region"), _("By region")),
         ],
         "today_left": cal.place((today, today), start, end)[0] if start <= today <= end else None,
+        "scope": scope,
         "earlier": (start - span, start - datetime.timedelta(days=1)),
         "later": (end + datetime.timedelta(days=1), end + span),
     }
@@ -892,12 +934,10 @@ def month_calendar(request: AuthedRequest) -> HttpResponse:
     """A month of missions, one table row per week, with links to the months around it."""
     today = timezone.localdate()
     year, month = cal.parse_month(request.GET.get("month", ""), today)
-    region = request.GET.get("region", "")
-    if region not in Region.values:
-        region = ""
+    scope = CalendarScope.from_query(request.GET)
     weeks_span = cal.month_grid(year, month)
     first, last = weeks_span[0][0], weeks_span[-1][-1]
-    missions = _calendar_missions(request.user, first, last, region)
+    missions = _calendar_missions(request.user, first, last, scope)
     rows = _mission_rows(missions)
     assignments = _assignment_rows(request.user, missions)
     clashing = cal.conflicting_assignments(
@@ -919,7 +959,8 @@ def month_calendar(request: AuthedRequest) -> HttpResponse:
         "this_month": f"{today.year:04d}-{today.month:02d}",
         "today": today,
         "windowed": windowed,
-        "region": region,
+        "region": scope.region,
+        "scope": scope,
         "regions": Region.choices,
         "weekdays": weeks_span[0],
         "conflicts": {a.mission_id for a in assignments if a.id in clashing},

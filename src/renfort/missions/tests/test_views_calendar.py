@@ -387,3 +387,39 @@ def test_month_calendar_marks_conflicts_and_unstaffed_missions(client, personas)
     body = client.get(reverse("missions:calendar"), {"month": f"{start:%Y-%m}"}).content.decode()
     assert 'class="scheduled unstaffed conflict"' in body or 'unstaffed conflict"' in body
     assert "conflict</span>" in body
+
+
+@pytest.mark.django_db
+def test_calendars_narrow_to_one_member_or_one_expert(client, personas):
+    start = _soon(10)
+    senegal = persona_mission(personas, start=start, end=start)
+    make_assignment(senegal.slots.get(), personas.expert, status=AssignmentStatus.CONFIRMED)
+    kenya = make_mission(
+        beneficiaries=[personas.admin_c],
+        requests=[make_request(administrations=[personas.admin_c])],
+        start=start,
+        end=start,
+    )
+    client.force_login(personas.secretariat)
+    month = f"{start:%Y-%m}"
+    for name, params in (
+        ("missions:timeline", {"group": "member"}),
+        ("missions:calendar", {"month": month}),
+    ):
+        body = client.get(reverse(name), {**params, "member": personas.admin_c.pk}).content
+        assert kenya.reference in body.decode() and senegal.reference not in body.decode()
+        body = client.get(reverse(name), {**params, "expert": personas.expert.pk}).content
+        assert senegal.reference in body.decode() and kenya.reference not in body.decode()
+        assert "Show all" in body.decode()
+
+
+@pytest.mark.django_db
+def test_narrowing_never_widens_what_the_user_sees(client, personas):
+    start = _soon(10)
+    mission = persona_mission(personas, start=start, end=start)
+    make_assignment(mission.slots.get(), personas.expert, status=AssignmentStatus.CONFIRMED)
+    client.force_login(personas.outsider)
+    body = client.get(
+        reverse("missions:calendar"), {"month": f"{start:%Y-%m}", "expert": personas.expert.pk}
+    ).content.decode()
+    assert mission.reference not in body
