@@ -170,7 +170,7 @@ def _notify_status(request: Request, note: str) -> None:
         recipients=recipients,
         subject=subject,
         body=body,
-        link=link_to("assistance:detail", request.pk, fallback=f"/requests/{request.pk}/"),
+        link=link_to("assistance:request_detail", request.pk, fallback=f"/requests/{request.pk}/"),
     )
 
 

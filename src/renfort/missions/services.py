@@ -86,7 +86,7 @@ class SlotSpec:
 
 
 def _mission_link(mission: Mission) -> str:
-    return link_to("missions:detail", mission.pk, fallback=f"/missions/{mission.pk}/")
+    return link_to("missions:mission_detail", mission.pk, fallback=f"/missions/{mission.pk}/")
 
 
 def _secretariat_users() -> list[User]:
@@ -791,7 +791,10 @@ def assignment_create(
         raise ValidationError(
             {"source": _("Source: %(source)s is not planner or manual.") % {"source": source}}
         )
+    # Serialise writers on the same mission (slot, countries) and the same expert (overlap,
+    # yearly days) so two concurrent creations cannot both pass the checks.
     Mission.objects.select_for_update().filter(pk=slot.mission_id).first()
+    Expert.objects.select_for_update().filter(pk=expert.pk).first()
     problems = assignment_problems(slot=slot, expert=expert)
     if problems:
         raise ValidationError(problems)
@@ -934,7 +937,7 @@ def _notify_assignment(a: Assignment, from_status: str, reason: str) -> None:
                 ),
                 **values,
             ),
-            link=link,
+            link=link_to("roster:invitations", fallback=link),
         )
         if a.release_status != ReleaseStatus.GRANTED:
             notification_send(
@@ -949,7 +952,7 @@ def _notify_assignment(a: Assignment, from_status: str, reason: str) -> None:
                     ),
                     **values,
                 ),
-                link=link,
+                link=link_to("roster:releases", fallback=link),
             )
     elif a.status in {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED}:
         status_label = AssignmentStatus(a.status).label

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from renfort.accounts.models import Notification
 from renfort.assistance.models import RequestStatus, RequestStatusChange
@@ -122,6 +123,7 @@ def test_transition_writes_history_and_tells_the_focal_points(
     )
     note = Notification.objects.get(recipient=personas.member)
     assert req.reference in note.subject and "Under appraisal" in note.subject
+    assert note.link == reverse("assistance:request_detail", args=[req.pk])
     assert [m.to for m in mailoutbox] == [[personas.member.email]]
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from renfort.accounts.models import Notification
 from renfort.assistance.models import RequestStatus
@@ -323,6 +324,8 @@ def test_confirming_confirms_the_experts_and_tells_everyone(
     assert a.status == AssignmentStatus.CONFIRMED
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"expert", "member"}
+    link = reverse("missions:mission_detail", args=[mission.pk])
+    assert set(Notification.objects.values_list("link", flat=True)) == {link}
     assert {m.to[0] for m in mailoutbox} == {personas.expert_user.email, personas.member.email}
     assert all(f"Mission {mission.reference} Confirmed" == m.subject for m in mailoutbox)
 
@@ -455,6 +458,10 @@ def test_inviting_tells_the_expert_and_asks_the_release(
         == f"Release asked: Ana Lima for mission {mission.reference}"
     )
     assert Notification.objects.filter(recipient=personas.lender).count() == 1
+    assert Notification.objects.get(recipient=personas.lender).link == reverse("roster:releases")
+    assert Notification.objects.get(recipient=personas.expert_user).link == reverse(
+        "roster:invitations"
+    )
 
 
 @pytest.mark.django_db
