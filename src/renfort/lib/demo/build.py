@@ -697,8 +697,15 @@ class _Builder:
         regional_at = set(
             self.rng.sample(range(len(statuses)), k=min(self.size.regional, len(statuses)))
         )
-        # Missions whose beneficiary is the demo member, by status (its workflows in progress).
-        demo_member_statuses: list[str] = [MS.CLOSED, MS.CONFIRMED, MS.SCHEDULED, MS.DRAFT]
+        # Beneficiaries chosen, by status: the demo member's workflows in progress, and the
+        # beneficiaries of the bilateral and tripartite agreements.
+        forced: dict[str, list[str]] = {
+            MS.CLOSED: [DEMO_MEMBER],
+            MS.CONFIRMED: [DEMO_MEMBER, "MA"],
+            MS.SCHEDULED: [DEMO_MEMBER, "JO"],
+            MS.DRAFT: [DEMO_MEMBER],
+            MS.DELIVERED: ["MA"],
+        }
         # Missions where the demo expert must be: two confirmed, two invitations, one done.
         demo_expert_wanted: dict[str, int] = {
             MS.CONFIRMED: 2,
@@ -712,9 +719,9 @@ class _Builder:
         for i, status in enumerate(statuses):
             # One role per mission: the demo member as beneficiary, or the demo expert, or an
             # expert of the demo member (who cannot serve their own administration).
-            force_member = status in demo_member_statuses
-            if force_member:
-                demo_member_statuses.remove(status)
+            queue = forced.get(status, [])
+            beneficiary = queue.pop(0) if queue else None
+            force_member = beneficiary is not None
             want_expert = not force_member and demo_expert_wanted.get(status, 0) > 0
             want_member_expert = (
                 not force_member and not want_expert and demo_member_pending.get(status, 0) > 0
@@ -725,7 +732,7 @@ class _Builder:
                 plan = self._plan_one(
                     status,
                     regional=i in regional_at,
-                    force_member=force_member and not relax,
+                    beneficiary=None if relax else beneficiary,
                     want_demo_expert=want_expert and not relax,
                     want_member_expert=want_member_expert and not relax,
                     want_staffed=status == MS.DRAFT and MS.DRAFT not in seen,
@@ -736,7 +743,7 @@ class _Builder:
                 raise RuntimeError(f"demo: could not plan a {status} mission")
             self._book(plan)
             if any(s.expert is self.demo_expert for s in plan.slots):
-                demo_expert_wanted[status] -= 1
+                demo_expert_wanted[status] = demo_expert_wanted.get(status, 0) - 1
             if any(
                 s.expert is not None
                 and s.expert.country == DEMO_MEMBER
@@ -762,9 +769,9 @@ class _Builder:
         }
         return ranges[status]
 
-    def _beneficiaries(self, regional: bool, force_member: bool) -> list[Organisation]:
-        if force_member:
-            first = self.members[DEMO_MEMBER]
+    def _beneficiaries(self, regional: bool, beneficiary: str | None) -> list[Organisation]:
+        if beneficiary is not None and beneficiary in self.members:
+            first = self.members[beneficiary]
         else:
             first = self.members[self.rng.choice(sorted(self.members))]
         if not regional:
@@ -784,13 +791,13 @@ class _Builder:
         status: str,
         *,
         regional: bool,
-        force_member: bool,
+        beneficiary: str | None,
         want_demo_expert: bool,
         want_member_expert: bool,
         want_staffed: bool = False,
     ) -> _MissionPlan | None:
         rng = self.rng
-        beneficiaries = self._beneficiaries(regional, force_member)
+        beneficiaries = self._beneficiaries(regional, beneficiary)
         common = set(beneficiaries[0].languages)
         for b in beneficiaries[1:]:
             common &= set(b.languages)
@@ -1416,9 +1423,7 @@ class _Builder:
             topics = self.rng.sample(family, k=self.rng.randint(1, 2))
             start = self.day(self.rng.randint(60, 330))
             regional = i % 7 == 3
-            administrations = (
-                self._beneficiaries(regional, force_member=False) if regional else [org]
-            )
+            administrations = self._beneficiaries(regional, beneficiary=None) if regional else [org]
             request = self.submit_request(
                 administrations=administrations,
                 topics=topics,
