@@ -1008,6 +1008,7 @@ class Gap:
     visible: list[Mission] = field(default_factory=list)
     near: list[tuple[Organisation, int]] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
+    beneficiary_sets: list[frozenset[int]] = field(default_factory=list)
 
     @property
     def requirement_labels(self) -> list[tuple[str, int]]:
@@ -1069,7 +1070,8 @@ def pool_gaps(
     A profile is category + topic levels + language + month; profiles are ranked by how many
     missions they would staff. Near matches: active experts, per home administration, who miss
     exactly one criterion (the category, the language, or one topic by one level), or who
-    qualify but are not released to the pool.
+    qualify but are not released to the pool; experts of an administration that benefits from
+    every one of the profile's missions are not counted.
     Regional coordinators see their region's missions only; the others see every profile but
     mission references only of missions they may see.
     """
@@ -1120,6 +1122,7 @@ def pool_gaps(
                 gap.topic_names = {r.topic.code: r.topic.name for r in slot.requirements.all()}
             if mission.reference not in gap.missions:
                 gap.missions.append(mission.reference)
+                gap.beneficiary_sets.append(frozenset(beneficiaries))
                 if mission.pk in visible:
                     gap.visible.append(mission)
 
@@ -1128,6 +1131,8 @@ def pool_gaps(
         per_org: Counter[int] = Counter()
         orgs: dict[int, Organisation] = {}
         for e in everyone:
+            if all(e.home_administration_id in b for b in gap.beneficiary_sets):
+                continue  # could staff none of these missions: it would help itself
             skills = skills_of[e.pk]
             misses = _misses(e, skills, gap.category, gap.language, reqs)
             if misses == 1 or (misses == 0 and e.pk not in in_pool):

@@ -17,7 +17,7 @@ from renfort.missions.models import (
     PlannerRun,
     PlannerRunStatus,
 )
-from renfort.missions.planning import planner_run_execute, planner_run_start
+from renfort.missions.planning import planner_run_execute, planner_run_start, pool_gaps
 from renfort.roster.models import Category
 from renfort.testing import (
     Personas,
@@ -453,3 +453,16 @@ def test_pin_and_swap_of_an_accepted_proposal_act_on_the_assignment(
     client.post(reverse("planner:run_swap", args=[run.pk, slot.code]), {"expert": free.pk})
     assert Assignment.objects.get(slot=slot, expert=p.expert).status == AssignmentStatus.WITHDRAWN
     assert Assignment.objects.get(slot=slot, expert=free).is_active
+
+
+def test_near_matches_leave_out_the_beneficiary_administration(world: dict) -> None:
+    p = world["p"]
+    make_expert(
+        home_administration=p.admin_a,  # Senegal benefits from the hopeless mission
+        categories=(Category.SPECIALIZED_TRAINER,),
+        languages=("fr",),
+        skills={"valuation": 3},  # one level short: near, were Senegal not the beneficiary
+    )
+    start(world)
+    _run, gaps = pool_gaps(user=p.secretariat)
+    assert [(org.country, n) for org, n in gaps[0].near] == [("DE", 1)]
