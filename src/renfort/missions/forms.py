@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Region
@@ -104,10 +107,41 @@ class MatrixFilterForm(PeriodMixin):
     field_order = ["category", "topic", "language", "region", "period_from", "period_to"]
 
 
+class FastSelect(forms.Select):
+    """A select rendered in Python rather than one template per option.
+
+    A mission's page or the matrix holds several expert choices of hundreds of options each,
+    and the template-per-option rendering of Django's widget would dominate their time.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+
+        def options(choices: Iterable[tuple[Any, Any]]) -> SafeString:
+            parts = []
+            for key, label in choices:
+                if isinstance(label, list | tuple):
+                    parts.append(
+                        format_html('<optgroup label="{}">{}</optgroup>', key, options(label))
+                    )
+                else:
+                    selected = mark_safe(" selected") if str(key) in chosen else ""
+                    parts.append(
+                        format_html('<option value="{}"{}>{}</option>', key, selected, label)
+                    )
+            return mark_safe("".join(parts))  # every part is format_html output
+
+        return format_html("<select{}>{}</select>", flatatt(final), options(self.choices))
+
+
 class ExpertChoiceForm(forms.Form):
     """Pick one expert among choices computed once per page (one query, many forms)."""
 
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int)
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, widget=FastSelect)
 
     def __init__(
         self,

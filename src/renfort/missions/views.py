@@ -67,7 +67,7 @@ from renfort.missions.models import (
     SlotRequirement,
 )
 from renfort.missions.selectors import mission_for_user, missions_visible_to
-from renfort.roster.models import Expert, Topic
+from renfort.roster.models import Expert, Skill, Topic
 from renfort.roster.selectors import experts_visible_to
 
 ALL_ROLES = tuple(Role.values)
@@ -218,20 +218,30 @@ class SlotView:
     steps: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _experts_for_forms(qs: QuerySet[Expert] | None = None) -> list[Expert]:
-    """The active pool (or part of it), once per page, for the assign, swap and offer forms."""
-    return list(
-        (Expert.objects.all() if qs is None else qs)
-        .filter(active=True)
-        .select_related("home_administration")
-        .prefetch_related("skills")
-        .order_by("last_name", "first_name")
-    )
+@dataclass
+class Pool:
+    """Experts offered in a page's forms, with their topic levels (expert -> topic -> level)."""
+
+    experts: list[Expert]
+    levels: dict[int, dict[int, int]]
+
+
+def _pool(qs: QuerySet[Expert] | None = None) -> Pool:
+    """The active pool (or part of it), loaded once per page for the assign, swap and offer
+    forms: two queries, skills as plain tuples (a page may list hundreds of experts)."""
+    active = (Expert.objects.all() if qs is None else qs).filter(active=True)
+    experts = list(active.select_related("home_administration").order_by("last_name", "first_name"))
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for expert_id, topic_id, level in Skill.objects.filter(expert__in=active).values_list(
+        "expert_id", "topic_id", "level"
+    ):
+        levels[expert_id][topic_id] = level
+    return Pool(experts, levels)
 
 
 def _candidates(
     slot: Slot,
-    experts: Sequence[Expert],
+    pool: Pool,
     beneficiaries: Sequence[Organisation],
     *,
     exclude: int | None = None,
@@ -246,13 +256,13 @@ def _candidates(
     ids = {b.pk for b in beneficiaries}
     requirements = list(slot.requirements.all())
     language = slot.mission.language
-    of_category = [e for e in experts if slot.category in e.categories and e.pk != exclude]
+    of_category = [e for e in pool.experts if slot.category in e.categories and e.pk != exclude]
     fitting: set[int] = set()
     for e in of_category:
         home = e.home_administration
         if language not in e.languages or home.pk in ids or home.country in countries:
             continue
-        levels = {skill.topic_id: skill.level for skill in e.skills.all()}
+        levels = pool.levels.get(e.pk, {})
         if all(levels.get(r.topic_id, 0) >= r.level for r in requirements):
             fitting.add(e.pk)
     return of_category, fitting
@@ -280,7 +290,7 @@ def _slot_views(
         )
         .order_by("position", "id")
     )
-    pool = _experts_for_forms() if is_secretariat else []
+    pool = _pool() if is_secretariat else Pool([], {})
     views: list[SlotView] = []
     for slot in slots:
         assignments = [
@@ -474,7 +484,7 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Put an expert in a slot by hand; every rule is checked and the broken one named."""
     slot = _slot_for_user(request, pk)
     mission = slot.mission
-    experts, fitting = _candidates(slot, _experts_for_forms(), list(mission.beneficiaries.all()))
+    experts, fitting = _candidates(slot, _pool(), list(mission.beneficiaries.all()))
     form = AssignForm(
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
     )
@@ -507,7 +517,7 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
     mission = assignment.slot.mission
     experts, fitting = _candidates(
         assignment.slot,
-        _experts_for_forms(),
+        _pool(),
         list(mission.beneficiaries.all()),
         exclude=assignment.expert_id,
     )
@@ -607,11 +617,11 @@ def _filter_slots(qs: QuerySet[Slot], data: dict[str, Any]) -> QuerySet[Slot]:
     return qs
 
 
-def _offering_experts(user: User) -> list[Expert]:
+def _offering_pool(user: User) -> Pool:
     """Experts a user may offer: a member focal point its administration's active experts."""
     if user.role != Role.MEMBER_FOCAL_POINT:
-        return []
-    return _experts_for_forms(experts_visible_to(user))
+        return Pool([], {})
+    return _pool(experts_visible_to(user))
 
 
 @dataclass
@@ -621,15 +631,13 @@ class MatrixRow:
 
 
 def _matrix_rows(
-    slots: Sequence[Slot], experts: Sequence[Expert], bound: dict[int, OfferForm] | None = None
+    slots: Sequence[Slot], pool: Pool, bound: dict[int, OfferForm] | None = None
 ) -> list[MatrixRow]:
     rows = []
     for slot in slots:
         form = None
-        if experts:
-            of_category, fitting = _candidates(
-                slot, experts, list(slot.mission.beneficiaries.all())
-            )
+        if pool.experts:
+            of_category, fitting = _candidates(slot, pool, list(slot.mission.beneficiaries.all()))
             form = (bound or {}).get(slot.pk) or OfferForm(
                 experts=of_category, suggested=fitting, auto_id=f"id_offer{slot.pk}_%s"
             )
@@ -664,13 +672,13 @@ def matrix(request: AuthedRequest) -> HttpResponse:
         .distinct()
     )
     page = _page(request, slots)
-    experts = _offering_experts(request.user)
+    pool = _offering_pool(request.user)
     context = {
         "form": form,
         "page": page,
-        "rows": _matrix_rows(list(page.object_list), experts),
+        "rows": _matrix_rows(list(page.object_list), pool),
         "can_offer": request.user.role == Role.MEMBER_FOCAL_POINT,
-        "has_experts": bool(experts),
+        "has_experts": bool(pool.experts),
     }
     template = "missions/matrix.html"
     if _htmx(request):
@@ -694,7 +702,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
         pk=pk,
     )
     experts, fitting = _candidates(
-        slot, _offering_experts(request.user), list(slot.mission.beneficiaries.all())
+        slot, _offering_pool(request.user), list(slot.mission.beneficiaries.all())
     )
     form = OfferForm(
         request.POST or None,
