@@ -27,9 +27,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -121,14 +123,29 @@ def _overlapping(
 
 
 def _with_open_slots(qs: QuerySet[Mission]) -> QuerySet[Mission]:
-    """Annotate ``slot_count`` and ``staffed_count`` (slots with an active assignment)."""
+    """Annotate ``slot_count`` and ``staffed_count`` (slots with an active assignment).
+
+    Correlated subqueries rather than joins: a paginated list computes them for its page only.
+    """
+    slots = (
+        Slot.objects.filter(mission=OuterRef("pk"))
+        .order_by()
+        .values("mission")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    staffed = (
+        Assignment.objects.filter(
+            slot__mission=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
+        )
+        .order_by()
+        .values("slot__mission")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return qs.annotate(
-        slot_count=Count("slots", distinct=True),
-        staffed_count=Count(
-            "slots__assignments",
-            filter=Q(slots__assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES),
-            distinct=True,
-        ),
+        slot_count=Coalesce(Subquery(slots, output_field=IntegerField()), 0),
+        staffed_count=Coalesce(Subquery(staffed, output_field=IntegerField()), 0),
     )
 
 

@@ -584,3 +584,20 @@ def test_assign_form_lists_experts_who_fit_the_profile_first(client, personas):
     others = body.index("Other experts of this category")
     assert fit < body.index("Ana Lima") < others < body.index(str(novice))
     assert str(trainer_only) not in body
+
+
+def test_plan_counts_staffed_slots(client, personas):
+    mission = persona_mission(
+        personas,
+        slots=[
+            (Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 2}),
+            (Category.SPECIALIZED_TRAINER, {"aeo": 2}),
+        ],
+    )
+    first, second = mission.slots.order_by("position")
+    make_assignment(first, personas.expert, status=AssignmentStatus.INVITED)
+    make_assignment(second, make_expert(), status=AssignmentStatus.WITHDRAWN)
+    client.force_login(personas.secretariat)
+    body = client.get(reverse("missions:mission_list")).content.decode()
+    assert "1 of 2" in body
+    assert "unstaffed-row" in body
