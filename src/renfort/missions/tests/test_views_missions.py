@@ -601,3 +601,22 @@ def test_plan_counts_staffed_slots(client, personas):
     body = client.get(reverse("missions:mission_list")).content.decode()
     assert "1 of 2" in body
     assert "unstaffed-row" in body
+
+
+def test_dates_outside_the_window_or_breaking_an_assignment_are_refused(client, personas):
+    window = (next_year(6, 1), next_year(6, 30), 5)
+    mission = persona_mission(personas, window=window)
+    client.force_login(personas.secretariat)
+    url = reverse("missions:mission_set_dates", args=[mission.pk])
+    response = client.post(url, {"start": next_year(7, 1), "end": next_year(7, 5)})
+    assert response.status_code == 200
+    assert "outside the window" in response.content.decode()
+
+    busy = persona_mission(personas, start=next_year(6, 10), end=next_year(6, 14))
+    make_assignment(busy.slots.get(), personas.expert, status=AssignmentStatus.CONFIRMED)
+    make_assignment(mission.slots.get(), personas.expert, status=AssignmentStatus.INVITED)
+    response = client.post(url, {"start": next_year(6, 12), "end": next_year(6, 16)})
+    assert response.status_code == 200
+    assert busy.reference in response.content.decode()
+    mission.refresh_from_db()
+    assert mission.start is None
