@@ -197,3 +197,11 @@ def test_demo_refuses_existing_data_keeps_it_if_asked_and_reset_rebuilds_the_sam
     assert fingerprint() == first
     run_demo("--reset")
     assert fingerprint() == first
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_day_in_the_future() -> None:
+    future = datetime.date.today() + datetime.timedelta(days=400)
+    with pytest.raises(CommandError, match="in the future"):
+        call_command("demo", "--small", f"--today={future.isoformat()}", stdout=StringIO())
+    assert not Organisation.objects.exists()

@@ -52,11 +52,17 @@ class Command(BaseCommand):
             "--today",
             type=datetime.date.fromisoformat,
             default=None,
-            help="Build as if today were this day (YYYY-MM-DD); dates hang on the first Monday "
-            "of the next month.",
+            help="Build as if today were this day (YYYY-MM-DD, not in the future); dates hang on "
+            "the first Monday of the next month.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        today = options["today"]
+        if today is not None and today > datetime.date.today():
+            raise CommandError(
+                f"--today {today.isoformat()} is in the future: the demo delivers missions "
+                "before that day, and a mission cannot be delivered before it has ended."
+            )
         existing = Organisation.objects.count() + User.objects.count()
         if existing and options["if_empty"] and not options["reset"]:
             self.stdout.write(
