@@ -735,6 +735,8 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 expert=expert,
                 source=AssignmentSource.MANUAL,
                 status=AssignmentStatus.PROPOSED,
+                explanation=_("Offered by %(org)s through the Experts' Requirement Matrix.")
+                % {"org": request.user.organisation},
                 by=request.user,
             )
         except ValidationError as exc:

@@ -127,6 +127,7 @@ def test_lender_offers_its_expert_as_a_proposal(client, personas):
     assert assignment.expert == personas.expert
     assert assignment.status == AssignmentStatus.PROPOSED
     assert assignment.source == AssignmentSource.MANUAL
+    assert "Offered by French Customs" in assignment.explanation
     # The slot is no longer open.
     body = client.get(reverse(MATRIX)).content.decode()
     assert f'id="open-slot-{slot.pk}"' not in body
