@@ -183,7 +183,7 @@ COUNTRIES: tuple[Country, ...] = (
     _c("RW", "Rwanda", ESA, "en fr", "east_african", "Rwanda Revenue Authority"),
     _c("SC", "Seychelles", ESA, "en fr", "mauritian", "Seychelles Revenue Commission"),
     _c("ZA", "South Africa", ESA, "en", "southern_african", "South African Revenue Service"),
-    _c("SS", "South Sudan", ESA, "en", "east_african", "South Sudan Customs Service"),
+    _c("SS", "South Sudan", ESA, "en", "south_sudanese", "South Sudan Customs Service"),
     _c("TZ", "Tanzania", ESA, "en", "east_african", "Tanzania Revenue Authority"),
     _c("UG", "Uganda", ESA, "en", "east_african", "Uganda Revenue Authority"),
     _c("ZM", "Zambia", ESA, "en", "southern_african", "Zambia Revenue Authority"),

@@ -687,8 +687,8 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Zawadi",
             "Mwangi",
             "Akinyi",
-            "Deng",
-            "Nyakuoth",
+            "Faith",
+            "Brian",
         ),
         (
             "Kamau",
@@ -705,9 +705,13 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Chebet",
             "Nsengiyumva",
             "Kiprono",
-            "Garang",
-            "Lado",
+            "Wanjala",
+            "Kariuki",
         ),
+    ),
+    "south_sudanese": (
+        ("Deng", "Nyakuoth", "Garang", "Achol", "Majok", "Abuk"),
+        ("Garang", "Lado", "Deng", "Malual", "Kuol", "Wani"),
     ),
     "east_african_fr": (
         ("Aïcha", "Hassan", "Chantal", "Ibrahim", "Floride", "Moussa"),
