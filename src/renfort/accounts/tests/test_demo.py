@@ -22,6 +22,8 @@ from renfort.missions.models import (
     AssignmentStatus,
     Mission,
     MissionStatus,
+    PlannerRun,
+    PlannerRunStatus,
 )
 from renfort.missions.rules import STAFFABLE_MISSION_STATUSES, assignment_problem_list
 from renfort.results.models import Evaluation, IndicatorActual, MissionReport
@@ -169,13 +171,27 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
         status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
         release_status=ReleaseStatus.PENDING,
     ).exists()
+    # ... and a scheduled mission whose experts all accepted and were released: its focal
+    # point can confirm the dates.
+    ready = Mission.objects.filter(
+        beneficiaries=member.organisation, status=MissionStatus.SCHEDULED
+    ).first()
+    assert ready is not None
+    held = {a.slot_id: a for a in Assignment.objects.filter(slot__mission=ready, status="accepted")}
+    assert all(
+        slot.pk in held and held[slot.pk].release_status == ReleaseStatus.GRANTED
+        for slot in ready.slots.all()
+    )
+    # A finished planner run waits for review; it left missions unstaffed (the pool gaps).
+    run = PlannerRun.objects.get()
+    assert run.status == PlannerRunStatus.DONE
     lender = User.objects.get(username="lender")
     assert Assignment.objects.filter(
         expert__home_administration=lender.organisation, release_status=ReleaseStatus.PENDING
     ).exists()
     expert = Expert.objects.get(user__username="expert")
-    held = set(expert.assignments.values_list("status", flat=True))
-    assert {AssignmentStatus.INVITED, AssignmentStatus.CONFIRMED} <= held
+    statuses = set(expert.assignments.values_list("status", flat=True))
+    assert {AssignmentStatus.INVITED, AssignmentStatus.CONFIRMED} <= statuses
     assert all(count > 0 for count in waiting("donor").values())
     regional = User.objects.get(username="regional")
     assert Mission.objects.filter(beneficiaries__region=regional.region).exists()

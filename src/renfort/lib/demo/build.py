@@ -305,6 +305,7 @@ class _Builder:
         self.build_open_requests()
         self.build_agreements()
         self.build_results()
+        self.build_planner_run()
         Timeline(rng=self.rng, today=self.today).apply(Mission.objects.order_by("reference"))
         self.welcome()
         order = list(DEMO_LOGINS)
@@ -1090,6 +1091,9 @@ class _Builder:
                 slot.outcome = AS.INVITED
                 if status in {MS.SCHEDULED, MS.PLANNED}:
                     slot.release = ReleaseStatus.PENDING
+            if status == MS.SCHEDULED and DEMO_MEMBER in excluded:
+                # The demo member's scheduled mission is ready for it to confirm the dates.
+                slot.outcome, slot.release = AS.ACCEPTED, ReleaseStatus.GRANTED
             if slot.expert.country == DEMO_MEMBER and status in {MS.SCHEDULED, MS.PLANNED}:
                 slot.outcome = rng.choice([AS.INVITED, AS.ACCEPTED])
                 slot.release = ReleaseStatus.PENDING
@@ -1675,6 +1679,18 @@ class _Builder:
                     value=value,
                     note="Measured by the administration's statistics unit.",
                 )
+
+    # --- the planner -----------------------------------------------------------------------
+
+    def build_planner_run(self) -> None:
+        """A finished planner run over the coming year, waiting for the secretariat's review
+        (its unstaffed missions feed the pool gap analysis)."""
+        from renfort.missions.planning import planner_run_create, planner_run_execute
+
+        run = planner_run_create(
+            by=self.coordinator, period_start=self.anchor, period_end=self.day(365)
+        )
+        planner_run_execute(run_id=run.pk)
 
     # --- inboxes ----------------------------------------------------------------------------
 
