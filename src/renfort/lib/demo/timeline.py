@@ -5,19 +5,24 @@ they run, so a freshly built demo would show a year of work done in the same sec
 step moves those *timestamps only* (never a status, never a rule-bearing field) to the days the
 work would have happened: a request submitted some months before its mission, appraised and
 accepted a few weeks later, the mission planned, scheduled, confirmed before it starts,
-delivered, reported and closed after it ends. Nothing lies in the future: steps that would
-fall after now are squeezed into the recent past, in order.
+delivered, reported and closed after it ends. Notifications follow the step that sent them.
+Nothing lies in the future: steps that would fall after now are squeezed into the recent past,
+in order.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import random
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Max
 from django.utils import timezone
 
+from renfort.accounts.models import Notification
 from renfort.assistance.models import Request, RequestStatus, RequestStatusChange
 from renfort.missions.models import Assignment, Mission, MissionStatus, MissionStatusChange
 from renfort.results.models import Evaluation, MissionReport
@@ -133,11 +138,54 @@ class Timeline:
             request_rows += history
             request.created_at = history[0].at
             requests.append(request)
+        # Before the new times are written: when each step really ran, to place the
+        # notifications it sent.
+        ran = dict(RequestStatusChange.objects.values_list("pk", "at"))
+        marks: dict[tuple[str, int], list[tuple[datetime.datetime, datetime.datetime]]] = (
+            defaultdict(list)
+        )
+        for row in request_rows:
+            marks["requests", row.request_id].append((ran[row.pk], row.at))
+        ran = dict(MissionStatusChange.objects.values_list("pk", "at"))
+        for mrow in mission_rows:
+            marks["missions", mrow.mission_id].append((ran[mrow.pk], mrow.at))
         RequestStatusChange.objects.bulk_update(request_rows, ["at"], batch_size=500)
         MissionStatusChange.objects.bulk_update(mission_rows, ["at"], batch_size=500)
         Request.objects.bulk_update(requests, ["created_at"], batch_size=500)
         Mission.objects.bulk_update(missions, ["created_at"], batch_size=500)
         self._follow(missions)
+        self._notifications(marks)
+
+    def _notifications(
+        self, marks: dict[tuple[str, int], list[tuple[datetime.datetime, datetime.datetime]]]
+    ) -> None:
+        """A notification about a request or mission moves with the step that sent it (the
+        last step of that object before it, in build order); those older than three weeks
+        have been read."""
+        link = re.compile(r"/(requests|missions)/(\d+)/")
+        # Subjects name the request or mission by reference, whatever their language.
+        reference = re.compile(r"\b[RM]-\d{4}-\d+\b")
+        by_reference = {
+            **{ref: ("requests", pk) for ref, pk in Request.objects.values_list("reference", "pk")},
+            **{ref: ("missions", pk) for ref, pk in Mission.objects.values_list("reference", "pk")},
+        }
+        notifications = list(Notification.objects.order_by("id"))
+        for n in notifications:
+            found = link.search(n.link)
+            named = reference.search(n.subject)
+            if found:
+                key: tuple[str, int] | None = (found[1], int(found[2]))
+            else:
+                key = by_reference.get(named[0]) if named else None
+            seq = sorted(marks.get(key, [])) if key else []
+            if not seq:
+                continue
+            i = max(bisect.bisect_right([ran for ran, _ in seq], n.created_at) - 1, 0)
+            moment = seq[i][1] + datetime.timedelta(minutes=self.rng.randint(2, 90))
+            n.created_at = min(moment, self.now - datetime.timedelta(minutes=30))
+            if n.created_at < self.now - datetime.timedelta(days=21):
+                n.read_at = n.created_at + datetime.timedelta(hours=self.rng.randint(2, 48))
+        Notification.objects.bulk_update(notifications, ["created_at", "read_at"], batch_size=500)
 
     def _follow(self, missions: list[Mission]) -> None:
         """Assignments, reports and evaluations follow their mission's history."""
