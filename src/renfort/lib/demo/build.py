@@ -70,9 +70,9 @@ CAT_TECHNICAL = Category.TECHNICAL_OPERATIONAL_EXPERT.value
 CAT_TRAINER = Category.SPECIALIZED_TRAINER.value
 
 MS = MissionStatus
+AS = AssignmentStatus
 # The topic level a slot asks for, by the mission's level.
 LEVEL_CAP: dict[str, int] = {Level.STRATEGIC: 3, Level.TACTICAL: 3, Level.OPERATIONAL: 2}
-AS = AssignmentStatus
 
 
 @dataclass(frozen=True)
@@ -1130,7 +1130,7 @@ class _Builder:
 
     # --- writing a planned mission through the services -------------------------------------
 
-    def _request_text(self, topics: Sequence[str], org: Organisation) -> tuple[str, str]:
+    def _request_text(self, topics: Sequence[str]) -> tuple[str, str]:
         phrase = self.phrase(topics[0])
         title = self.rng.choice(texts.REQUEST_TITLES).format(phrase=phrase)
         opening = self.rng.choice(texts.NEEDS_OPENINGS).format(phrase=phrase)
@@ -1151,7 +1151,7 @@ class _Builder:
         end: datetime.date,
         priority: int,
     ) -> Request:
-        title, needs = self._request_text(topics, administrations[0])
+        title, needs = self._request_text(topics)
         return assistance.request_submit(
             by=self.focal[administrations[0].country],
             title=title,
@@ -1297,7 +1297,7 @@ class _Builder:
                 if slot_plan.expert is not None:
                     self._assign(slot_plan, slot, slot_plan.expert, planner=True)
             if status == MS.CANCELLED:
-                self._cancel(plan, mission)
+                self._cancel(mission)
             return
         mission = self._move(mission, MS.PLANNED)
         live: list[tuple[_SlotPlan, Assignment]] = []
@@ -1327,7 +1327,7 @@ class _Builder:
         if status == MS.PLANNED:
             return
         if status == MS.CANCELLED:
-            self._cancel(plan, mission)
+            self._cancel(mission)
             return
         for slot_plan, assignment in live:
             if slot_plan.outcome in {AS.ACCEPTED, AS.CONFIRMED, AS.COMPLETED}:
@@ -1363,7 +1363,7 @@ class _Builder:
                 note="Closed: report received and evaluated.",
             )
 
-    def _cancel(self, plan: _MissionPlan, mission: Mission) -> None:
+    def _cancel(self, mission: Mission) -> None:
         mission = self._move(mission, MS.CANCELLED, note=self.rng.choice(texts.CANCEL_REASONS))
         if self.rng.random() < 0.5:
             for request in mission.requests.filter(status=RequestStatus.ACCEPTED):
