@@ -41,6 +41,7 @@ class Run:
     peak_mb: float
     violations: int
     note: str = ""
+    solve_s: float | None = None  # the solver's own clock, without process start-up and I/O
 
 
 def _child(kind: str, problem_path: str, out_path: str, time_limit: float) -> None:
@@ -114,7 +115,10 @@ def _run(kind: str, problem_path: str, doc: dict[str, Any], time_limit: float) -
     violations = check_plan(doc, plan)
     objective = plan["objective"]
     bound = objective.get("primary_bound") if kind == "planner" else None
-    return Run(objective["primary"], bound, plan["status"], wall, peak, len(violations))
+    solve_s = plan.get("stats", {}).get("wall_s")
+    return Run(
+        objective["primary"], bound, plan["status"], wall, peak, len(violations), "", solve_s
+    )
 
 
 def _replan(doc: dict[str, Any], time_limit: float) -> dict[str, Any]:
@@ -198,6 +202,7 @@ def main(argv: list[str]) -> int:
         "| Timefold peak MB | valid |"
     )
     lines = [header, "|" + "---|" * 15]
+    results: dict[str, tuple[Run, Run, Run | None, float]] = {}
     print(header, flush=True)
     for size in sizes:
         missions, experts, default_limit = SIZES[size]
@@ -232,9 +237,11 @@ def main(argv: list[str]) -> int:
                 f"| {f'{peer.peak_mb:,.0f}' if peer else '–'} | {valid} |"
             )
             lines.append(row)
+            results[name] = (planner, greedy, peer, limit)
             print(row, flush=True)
 
     replan_lines: list[str] = []
+    result: dict[str, Any] | None = None
     if not args.no_replan and "M" in sizes:
         missions, experts, default_limit = SIZES["M"]
         result = _replan(generate(missions, experts, SEED), args.time_limit or default_limit)
@@ -250,13 +257,115 @@ def main(argv: list[str]) -> int:
         print("\n".join(replan_lines), flush=True)
 
     if args.output:
-        report = _report(lines, replan_lines, args.time_limit, use_timefold)
+        verdicts = _verdicts(results, result)
+        print("\n".join(verdicts), flush=True)
+        report = _report(lines, replan_lines, verdicts, args.time_limit, use_timefold)
         Path(args.output).write_text(report)
         print(f"written to {args.output}")
     return 0
 
 
-def _report(lines: list[str], replan: list[str], limit: float | None, timefold: bool) -> str:
+def _verdicts(
+    results: dict[str, tuple[Run, Run, Run | None, float]], replan: dict[str, Any] | None
+) -> list[str]:
+    """The issue's targets, each with what was measured and whether it was met."""
+
+    def gap(run: Run) -> float | None:
+        if run.primary is None or not run.bound:
+            return None
+        return 100 * (run.bound - run.primary) / run.bound
+
+    def rows(prefix: str) -> list[tuple[str, Run, Run, Run | None, float]]:
+        return [(n, *v) for n, v in results.items() if n.startswith(prefix)]
+
+    out = ["| target | measured | met |", "|---|---|---|"]
+
+    def add(target: str, measured: list[str], met: bool | None) -> None:
+        verdict = "not measured" if met is None else ("yes" if met else "**no**")
+        out.append(f"| {target} | {'; '.join(measured) or '–'} | {verdict} |")
+
+    everything = list(results.items())
+    bad = [
+        f"{n}: {r.violations} violations"
+        for n, (p, g, t, _) in everything
+        for r in (p, g, t)
+        if r is not None and (r.violations or r.status == "failed")
+    ]
+    add(
+        "every plan valid",
+        bad or [f"{len(everything)} problems checked"],
+        not bad if everything else None,
+    )
+    below = [
+        f"{n}: {p.primary} < {g.primary}"
+        for n, (p, g, _, _) in everything
+        if (p.primary or 0) < (g.primary or 0)
+    ]
+    add("primary never below greedy's", below or ["never below"], not below if everything else None)
+    peers = [(n, p, t) for n, (p, _, t, _) in everything if t is not None]
+    add(
+        "ahead of Timefold at every size, equal time limit",
+        [f"{n}: {p.primary} vs {t.primary}" for n, p, t in peers],
+        all((p.primary or 0) >= (t.primary or 0) for _, p, t in peers) if peers else None,
+    )
+    s_rows = rows("S ")
+    add(
+        "S proven optimal in 10 s",
+        [f"{n}: {p.status}, {p.solve_s} s" for n, p, *_ in s_rows],
+        all(p.status == "optimal" and (p.solve_s or 99) <= 10.5 for _, p, *_ in s_rows)
+        if s_rows
+        else None,
+    )
+    for prefix, limit_pct, label in (
+        ("M plentiful", 0.5, "M plentiful within 0.5% of the bound in 10 s"),
+        ("L plentiful", 0.5, "L plentiful within 0.5% of the bound in 10 s"),
+        ("M scarce", 1.0, "M scarce within 1% of the bound in 10 s"),
+    ):
+        found = rows(prefix)
+        add(
+            label,
+            [f"gap {gap(p):.2f}%, {p.solve_s} s" for _, p, *_ in found if gap(p) is not None],
+            all((gap(p) or 0) <= limit_pct for _, p, *_ in found) if found else None,
+        )
+    xl = rows("XL ")
+    add(
+        "XL: a valid plan within 60 s, under 4 GB, within 1% of the bound",
+        [
+            f"{n}: gap {gap(p) or 0:.2f}%, {p.solve_s} s solving ({p.wall_s:.0f} s with start-up "
+            f"and I/O), {p.peak_mb:,.0f} MB"
+            for n, p, *_ in xl
+        ],
+        all(
+            p.violations == 0
+            and (p.solve_s or 99) <= 61
+            and p.peak_mb < 4096
+            and (gap(p) or 0) <= 1
+            for _, p, *_ in xl
+        )
+        if xl
+        else None,
+    )
+    if replan is None:
+        add("re-plan after one withdrawal in under 2 s on M", [], None)
+    else:
+        steady = (
+            replan["changed_outside"] == 0 or replan["primary_after"] > replan["primary_before"]
+        )
+        add(
+            "re-plan after one withdrawal in under 2 s on M, nothing else changed unless that "
+            "staffs more",
+            [
+                f"{replan['wall_s']:.2f} s, {replan['changed_outside']} changed outside the "
+                f"{replan['affected']} affected missions"
+            ],
+            replan["wall_s"] < 2 and steady and replan["valid"],
+        )
+    return out
+
+
+def _report(
+    lines: list[str], replan: list[str], verdicts: list[str], limit: float | None, timefold: bool
+) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cores = os.cpu_count()
     limits = f"{limit:g} s for every size" if limit else "10 s (XL: 60 s)"
@@ -280,6 +389,10 @@ def _report(lines: list[str], replan: list[str], limit: float | None, timefold: 
         + "; × columns are the planner's primary over theirs.",
         "",
         *lines,
+        "",
+        "## Targets",
+        "",
+        *verdicts,
         "",
     ]
     if replan:

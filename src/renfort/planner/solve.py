@@ -493,6 +493,8 @@ def _solve(
     primary = final.primary(problem)
     if primary >= bound:
         status = "optimal"
+    if progress is not None:
+        progress(ProgressEvent(clock.elapsed, primary, max(bound, primary)))
     stats["fit_scale"] = FIT_SCALE
     plan = _plan(problem, arrays, cands, final, board, status, bound, previous, stats)
     stats["wall_s"] = round(clock.elapsed, 3)
