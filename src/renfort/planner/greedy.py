@@ -8,6 +8,7 @@ seed the solver. Both respect every hard constraint, so either is a valid plan o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -115,6 +116,47 @@ class Board:
                 self.place(mission, int(starts[k]), chosen)
                 return True
         return False
+
+    def polish_fit(self, locked: set[tuple[int, int]], deadline: float) -> int:
+        """Swap in better-fitting free experts, slot by slot; returns the number of swaps.
+
+        Never breaks a hard constraint, never gives a mission a second expert from one country
+        where distinct countries are preferred unless it already had one, and leaves the
+        ``locked`` (mission, slot position) pairs alone.
+        """
+        swaps = 0
+        country = self.arrays.country
+        for m in list(self.schedule.experts):
+            if time.perf_counter() > deadline:
+                break
+            mission = self.problem.missions[m]
+            start = self.schedule.start[m]
+            for j in range(len(mission.slots)):
+                staff = self.schedule.experts[m]
+                current = staff[j]
+                if (m, j) in locked:
+                    continue
+                g = self.cands.flat(m, j)
+                experts, fits = self.cands.experts[g], self.cands.fit[g]
+                gain = fits > fits[np.searchsorted(experts, current)]
+                if not gain.any():
+                    continue
+                better = experts[gain][np.argsort(-fits[gain], kind="stable")]
+                others = [e for k, e in staff.items() if k != j]
+                better = better[~np.isin(better, others)]
+                taken = {str(country[e]) for e in others}
+                if mission.distinct == DISTINCT_REQUIRED or (
+                    mission.distinct != "none" and str(country[current]) not in taken
+                ):
+                    better = better[~np.isin(country[better], list(taken))]
+                if not len(better):
+                    continue
+                free = np.flatnonzero(self.free_matrix(better, m, np.array([start]))[:, 0])
+                if len(free):
+                    self.remove(m)
+                    self.place(m, start, {**staff, j: int(better[free[0]])})
+                    swaps += 1
+        return swaps
 
 
 def mission_starts(problem: Problem, mission: int, pinned_start: int | None = None) -> IntArray:

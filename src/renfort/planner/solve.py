@@ -489,6 +489,13 @@ def _solve(
 
     clock.limit += reserve
     board = _top_up(problem, arrays, cands, best)
+    if stats.get("pass2_status") not in ("OPTIMAL", "FEASIBLE"):
+        # Pass 2 found nothing (big models spend their time in presolve): polish the fit.
+        locked = {problem.slot_index[p.slot] for p in problem.pins}
+        if previous is not None:
+            locked |= {problem.slot_index[slot] for slot in previous.slot_expert}
+        polish_until = time.perf_counter() + max(0.2 * reserve, 0.1)
+        stats["fit_swaps"] = board.polish_fit(locked, polish_until)
     final = board.schedule
     primary = final.primary(problem)
     if primary >= bound:
