@@ -25,9 +25,22 @@ class _Usage(Exception):
     pass
 
 
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # never exit from inside a library call
+    """Reports instead of exiting: ``plan_main`` returns its exit code."""
+
+    def error(self, message: str) -> Any:
         raise _Usage(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> Any:
+        if message:
+            sys.stderr.write(message)
+        raise _Exit(status)
 
 
 def _read_json(path: str) -> tuple[Any, str | None]:
@@ -105,6 +118,8 @@ def plan_main(argv: list[str]) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     try:
         args = _plan_parser().parse_args(argv)
+    except _Exit as done:  # --help
+        return done.status
     except _Usage as exc:
         stderr.write(f"renfort plan: {exc}\n")
         _plan_parser().print_usage(stderr)

@@ -91,6 +91,8 @@ def test_missing_file_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFi
     assert plan_main(["--check", "only-one.json"]) == 2
     assert plan_main([]) == 2
     assert plan_main(["--generate", "x", "1", "2"]) == 2
+    assert plan_main(["--help"]) == 0
+    assert "renfort plan --check PROBLEM.json PLAN.json" in capsys.readouterr().out
 
 
 def test_generate_is_deterministic_and_valid(tmp_path: Path) -> None:

@@ -53,3 +53,21 @@ def test_replan_fills_the_gap_of_a_withdrawn_expert() -> None:
     second = solve(doc, time_limit_s=1, previous=first)
     assert staffed(second)["M1"]["M1-1"] != holder
     assert second["stats"]["previous_notes"]
+
+
+def test_replan_after_a_mission_moves_or_is_added() -> None:
+    experts = [expert("E1"), expert("E2", "FR"), expert("E3", "BE")]
+    doc = problem(
+        experts,
+        [mission("M1", "2027-03-01", "2027-03-05"), mission("M2", "2027-04-01", "2027-04-05")],
+    )
+    first = solve(doc, time_limit_s=1)
+    before = staffed(first)
+    # M2 moves onto M1's dates and a new mission M3 arrives the same week.
+    doc["missions"][1].update({"start": "2027-03-02", "end": "2027-03-04"})
+    doc["missions"].append(mission("M3", "2027-03-01", "2027-03-03"))
+    second = solve(doc, time_limit_s=1, previous=first)
+    assert check_plan(doc, second) == []
+    after = staffed(second)
+    assert after["M1"] == before["M1"]
+    assert set(after) == {"M1", "M2", "M3"}
