@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from renfort.accounts.models import Organisation, User
 from renfort.lib.demo import DEFAULT_SEED, build_demo, existing_logins, login_table
@@ -63,6 +63,8 @@ class Command(BaseCommand):
                 f"--today {today.isoformat()} is in the future: the demo delivers missions "
                 "before that day, and a mission cannot be delivered before it has ended."
             )
+        if Organisation._meta.db_table not in connection.introspection.table_names():
+            raise CommandError("The database has no tables yet: run `renfort migrate` first.")
         existing = Organisation.objects.count() + User.objects.count()
         if existing and options["if_empty"] and not options["reset"]:
             self.stdout.write(
