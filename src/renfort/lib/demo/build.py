@@ -512,8 +512,10 @@ class _Builder:
             per[code] += 1
         self.demo_expert = self._demo_expert()
         for code in lenders:
-            for _ in range(per[code]):
-                self._expert(self.country_of[code])
+            for n in range(per[code]):
+                # The demo focal points each have a newly nominated expert to release.
+                newcomer = code in {DEMO_MEMBER, DEMO_LENDER} and n == per[code] - 1
+                self._expert(self.country_of[code], newcomer=newcomer)
 
     def _languages_for(self, c: Country) -> list[str]:
         languages = [c.languages[0]]
@@ -545,7 +547,9 @@ class _Builder:
             cats.append(self.rng.choice([c for c in Category.values if c != first]))
         return cats
 
-    def _expert(self, c: Country) -> _ExpertInfo:
+    def _expert(self, c: Country, *, newcomer: bool = False) -> _ExpertInfo:
+        """An expert of ``c``; a ``newcomer`` waits for the home administration to release
+        them to the pool."""
         first, last = self.pick_name(c.culture)
         categories = self._categories()
         skills = self._skills(categories)
@@ -557,7 +561,9 @@ class _Builder:
             languages=self._languages_for(c),
             skills=skills,
             released=self.rng.choice([20, 25, 30, 30, 40, 45, 60]),
-            release=self.rng.choices(
+            release=ReleaseStatus.PENDING
+            if newcomer
+            else self.rng.choices(
                 [ReleaseStatus.GRANTED, ReleaseStatus.PENDING, ReleaseStatus.REFUSED],
                 [88, 8, 4],
             )[0],
