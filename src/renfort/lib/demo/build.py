@@ -1649,40 +1649,38 @@ class _Builder:
         from renfort.results import services as results
 
         done = [m for p, m in self.missions if p.status in {MS.CLOSED, MS.REPORTED, MS.DELIVERED}]
-        for i, (level, title, name, unit, direction) in enumerate(texts.OBJECTIVE_TEXTS):
-            agreement = self.agreements[i % len(self.agreements)]
+        for i, spec in enumerate(texts.OBJECTIVE_TEXTS):
+            agreement = self.agreements[spec.agreement]
             missions = list(agreement.missions.all()[:3]) or done[i : i + 2]
             objective = results.objective_create(
-                title=title,
-                level=level,
-                description=f"Objective of {agreement.reference}: {title.lower()}.",
+                title=spec.title,
+                level=spec.level,
+                description=f"{spec.title}, pursued under {agreement.reference} "
+                f"“{agreement.title}”.",
                 missions=missions,
                 agreements=[agreement],
                 requests=[r for m in missions for r in m.requests.all()][:3],
             )
-            baseline = Decimal(self.rng.choice([48, 30, 60, 12, 20, 4]))
-            target = baseline * (Decimal("0.5") if direction == "down" else Decimal("2"))
+            baseline, target = Decimal(spec.baseline), Decimal(spec.target)
             indicator = results.indicator_create(
                 objective=objective,
-                name=name,
-                unit=unit,
+                name=spec.indicator,
+                unit=spec.unit,
                 baseline=baseline,
                 target=target,
                 baseline_date=self.day(-365),
                 target_date=self.day(2 * 365),
             )
-            value = baseline
-            step = (target - baseline) / 6
+            # A third of the way in time, about a third of the way to the target.
+            places = Decimal("0.1") if spec.unit in {"%", "hours"} else Decimal("1")
             for quarter in range(3):
                 start = self.day(-365 + 91 * quarter)
-                value = (value + step * Decimal(self.rng.choice(["0.6", "1", "1.3"]))).quantize(
-                    Decimal("0.1")
-                )
+                share = Decimal(quarter + 1) / 9 * Decimal(self.rng.choice(["0.7", "1", "1.2"]))
                 results.indicator_actual_record(
                     indicator=indicator,
                     period_start=start,
                     period_end=start + datetime.timedelta(days=90),
-                    value=value,
+                    value=(baseline + (target - baseline) * share).quantize(places),
                     note="Measured by the administration's statistics unit.",
                 )
 

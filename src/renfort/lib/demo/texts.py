@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # How each seeded topic reads inside a sentence.
 TOPIC_PHRASES: dict[str, str] = {
     "rkc": "Revised Kyoto Convention implementation",
@@ -80,43 +82,72 @@ DECLINE_REASONS: tuple[str, ...] = (
     "submit again with a period at least three months ahead.",
 )
 
-OBJECTIVE_TEXTS: tuple[tuple[str, str, str, str, str], ...] = (
-    # (level, objective title, indicator name, unit, direction: "up" or "down")
-    ("strategic", "Faster and more predictable clearance", "Average release time", "hours", "down"),
-    (
+
+class ObjectiveText(NamedTuple):
+    level: str
+    title: str
+    indicator: str
+    unit: str
+    baseline: int
+    target: int
+    # Which of the demo's agreements (in the order build.py creates them) pursues it.
+    agreement: int
+
+
+OBJECTIVE_TEXTS: tuple[ObjectiveText, ...] = (
+    ObjectiveText(
+        "strategic",
+        "Faster and more predictable clearance",
+        "Average release time",
+        "hours",
+        72,
+        24,
+        0,
+    ),
+    ObjectiveText(
         "strategic",
         "A trusted trader programme that covers trade",
         "Share of trade by AEOs",
         "%",
-        "up",
+        12,
+        35,
+        5,
     ),
-    (
+    ObjectiveText(
         "tactical",
         "Risk-based controls at the main border posts",
         "Physical inspection rate",
         "%",
-        "down",
+        45,
+        15,
+        2,
     ),
-    (
+    ObjectiveText(
         "tactical",
         "Certified customs trainers in every region",
         "Certified trainers",
         "trainers",
-        "up",
+        8,
+        40,
+        1,
     ),
-    (
+    ObjectiveText(
         "operational",
         "Post-clearance audit unit at full strength",
         "Audits completed per year",
         "audits",
-        "up",
+        60,
+        180,
+        3,
     ),
-    (
+    ObjectiveText(
         "operational",
         "Single window connects the border agencies",
         "Agencies connected",
         "agencies",
-        "up",
+        3,
+        12,
+        4,
     ),
 )
 
