@@ -1229,9 +1229,10 @@ class _Builder:
             window_end=window[1] if window else None,
             duration_days=window[2] if window else None,
             location="Remote" if plan.type == MissionType.REMOTE else host.name,
-            objectives=f"Strengthen {phrase} in "
+            objectives=f"Strengthen {phrase} at "
             + ", ".join(b.name for b in plan.beneficiaries)
-            + ".",
+            + ". "
+            + self.rng.choice(texts.MISSION_OUTPUTS),
             priority=plan.priority,
             distinct_countries=plan.distinct,
             slots=[missions.SlotSpec(s.category, s.requirements) for s in plan.slots],

@@ -46,6 +46,13 @@ MISSION_TITLES: dict[str, str] = {
     "remote": "Remote coaching on {phrase}",
 }
 
+MISSION_OUTPUTS: tuple[str, ...] = (
+    "Expected outputs: a gap analysis against international standards and a costed road map.",
+    "Expected outputs: trained officers, a pool of national trainers and course material.",
+    "Expected outputs: revised standard operating procedures and a monitoring plan.",
+    "Expected outputs: a management briefing and an agreed action plan with owners and dates.",
+)
+
 REQUEST_TITLES: tuple[str, ...] = (
     "Support for {phrase}",
     "Assistance with {phrase}",
