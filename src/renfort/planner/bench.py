@@ -42,6 +42,7 @@ class Run:
     violations: int
     note: str = ""
     solve_s: float | None = None  # the solver's own clock, without process start-up and I/O
+    optimal_at_s: float | None = None  # when the primary was proven optimal, if it was
 
 
 def _child(kind: str, problem_path: str, out_path: str, time_limit: float) -> None:

@@ -64,11 +64,12 @@ class Columns:
         _, country_id = np.unique(arrays.country, return_inverse=True)
         pinned = np.zeros(len(slot), dtype=bool)
         if problem.pins:
-            key = slot * len(problem.experts) + expert
-            for pin in problem.pins:
-                m, j = problem.slot_index[pin.slot]
-                k = cands.flat(m, j) * len(problem.experts) + problem.expert_index[pin.expert]
-                pinned |= key == k
+            n = len(problem.experts)
+            pin_keys = [
+                cands.flat(*problem.slot_index[p.slot]) * n + problem.expert_index[p.expert]
+                for p in problem.pins
+            ]
+            pinned = np.isin(slot * n + expert, pin_keys)
         return cls(
             slot=slot.astype(np.int64),
             expert=expert.astype(np.int64),

@@ -443,6 +443,7 @@ def _solve(
     proven_infeasible = False
     if hint is not None and hint.primary(problem) >= bound:
         cp_status_name = "skipped: the greedy plan meets the bound"
+        stats["optimal_at_s"] = round(clock.elapsed, 3)
     else:
         solver, cp_status = _cp_solve(pm, pm.primary, pass1_time, workers, seed, reporter)
         cp_status_name = solver.status_name(cp_status)
@@ -462,6 +463,8 @@ def _solve(
             ):
                 best = found
             stats["cp_primary"] = p1
+            if best.primary(problem) >= bound:
+                stats["optimal_at_s"] = round(clock.elapsed, 3)
     # Pass 2: hold the primary, improve the tie-breaks.
     if best is not None and clock.left > 0.3:
         pm.cp.add(pm.primary >= best.primary(problem))
