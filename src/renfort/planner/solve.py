@@ -9,6 +9,7 @@ time limit left unstaffed; explanations.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,8 @@ from renfort.planner.model import FIT_SCALE, PlanModel, add_secondary, build_mod
 from renfort.planner.validate import load_problem, parse_previous
 
 __all__ = ["ProgressEvent", "solve"]
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[ProgressEvent], None]
 
@@ -170,6 +173,16 @@ def _read(pm: PlanModel, solver: cp_model.CpSolver) -> Schedule:
     return schedule
 
 
+def _notify(progress: Progress | None, event: ProgressEvent) -> None:
+    """Tell the caller; a failing progress callback must not cost the plan."""
+    if progress is None:
+        return
+    try:
+        progress(event)
+    except Exception:
+        logger.exception("progress callback failed")
+
+
 class _Reporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, pm: PlanModel, clock: _Clock, bound: int, progress: Progress | None) -> None:
         super().__init__()
@@ -179,8 +192,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.progress = progress
 
     def on_solution_callback(self) -> None:
-        if self.progress is not None:
-            self.progress(ProgressEvent(self.clock.elapsed, int(self.objective_value), self.bound))
+        _notify(
+            self.progress, ProgressEvent(self.clock.elapsed, int(self.objective_value), self.bound)
+        )
 
 
 def _cp_solve(
@@ -195,7 +209,7 @@ def _cp_solve(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed or 0
+    solver.parameters.random_seed = (seed or 0) % (1 << 31)
     # Probing costs seconds of presolve on the NoOverlap-heavy models and buys little here.
     solver.parameters.cp_model_probing_level = 0
     status = solver.solve(pm.cp, callback)
@@ -389,8 +403,8 @@ def _solve(
     stats["greedy_primary"] = hint.primary(problem) if hint is not None else None
     stats["greedy_s"] = round(clock.elapsed, 3)
     bound = trivial_bound(problem, cands)
-    if progress is not None and hint is not None:
-        progress(ProgressEvent(clock.elapsed, hint.primary(problem), bound))
+    if hint is not None:
+        _notify(progress, ProgressEvent(clock.elapsed, hint.primary(problem), bound))
 
     keep: dict[tuple[int, int], bool] = {}
     must: dict[int, set[int]] = {}
@@ -503,8 +517,7 @@ def _solve(
     primary = final.primary(problem)
     if primary >= bound:
         status = "optimal"
-    if progress is not None:
-        progress(ProgressEvent(clock.elapsed, primary, max(bound, primary)))
+    _notify(progress, ProgressEvent(clock.elapsed, primary, max(bound, primary)))
     stats["fit_scale"] = FIT_SCALE
     plan = _plan(problem, arrays, cands, final, board, status, bound, previous, stats)
     stats["wall_s"] = round(clock.elapsed, 3)

@@ -324,6 +324,9 @@ def parse_problem(doc: Mapping[str, Any]) -> Problem:
             )
         )
     horizon = max((m.latest_start + m.duration for m in missions), default=0)
+    # More travel days than the horizon means the same as the horizon: no two missions of one
+    # expert; the cap keeps the booking tables small whatever the file says.
+    travel = min(travel, horizon + 1)
 
     experts: list[Expert] = []
     for expert in doc["experts"]:
