@@ -98,3 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {count:5d} {label}")
         self.stdout.write("")
         self.stdout.write(login_table(result.logins))
+        self.stdout.write(
+            "Serve it with `renfort serve` and sign in at http://127.0.0.1:8000/ "
+            "(docs/demo.md has a tour)."
+        )
