@@ -8,7 +8,7 @@ import numpy as np
 
 from renfort.planner.candidates import NO_CAP, BoolArray, Candidates, ExpertArrays
 from renfort.planner.domain import DISTINCT_REQUIRED, Mission, Problem, Schedule, Slot
-from renfort.planner.greedy import Board
+from renfort.planner.greedy import Board, mission_starts, pins_by_mission
 
 MAX_HOLDERS = 6
 
@@ -103,6 +103,12 @@ def slot_funnel(
     return steps, qualified, free_mask
 
 
+def _funnel_text(steps: list[tuple[str, int]]) -> str:
+    """'1500 experts -> 745 technical_operational_expert -> ...', up to the first zero."""
+    cut = next((k for k, (_, n) in enumerate(steps) if n == 0), len(steps) - 1)
+    return " -> ".join(f"{n} {label}" for label, n in steps[: cut + 1])
+
+
 def unstaffed_reasons(
     problem: Problem,
     arrays: ExpertArrays,
@@ -128,8 +134,7 @@ def unstaffed_reasons(
         for j, slot in enumerate(mission.slots):
             steps, qualified, free = slot_funnel(problem, arrays, board, m, j)
             free_sets.append(free)
-            cut = next((k for k, (_, n) in enumerate(steps) if n == 0), len(steps) - 1)
-            funnel = " -> ".join(f"{n} {label}" for label, n in steps[: cut + 1])
+            funnel = _funnel_text(steps)
             if free.any():
                 continue
             blocking = next((label for label, n in steps if n == 0), "")
@@ -174,3 +179,73 @@ def _joint_reason(
         f"without breaking another rule (free per slot: {counts}); pinning one of them "
         "lets the planner build around it"
     )
+
+
+def pin_conflicts(problem: Problem, arrays: ExpertArrays, cands: Candidates) -> list[str]:
+    """Why the pins cannot all hold: the clashes a coordinator can undo, most direct first."""
+    t = problem.travel_days
+    out: list[str] = []
+    by_expert: dict[int, list[int]] = defaultdict(list)
+    for k, pin in enumerate(problem.pins):
+        by_expert[problem.expert_index[pin.expert]].append(k)
+    for e, ks in by_expert.items():
+        who = problem.experts[e].id
+        spans = []
+        for k in ks:
+            m = problem.slot_index[problem.pins[k].slot][0]
+            mission = problem.missions[m]
+            start = problem.pins[k].start
+            part = (
+                (start, start + mission.duration - 1) if start is not None else mission.compulsory
+            )
+            spans.append((k, m, part))
+        for i, (k1, m1, p1) in enumerate(spans):
+            for k2, m2, p2 in spans[i + 1 :]:
+                if m1 == m2:
+                    mid = problem.missions[m1].id
+                    out.append(f"pinned[{k1}] and pinned[{k2}]: {who} holds two slots of {mid}")
+                elif p1 and p2 and p1[0] <= p2[1] + t and p2[0] <= p1[1] + t:
+                    out.append(
+                        f"pinned[{k1}] and pinned[{k2}]: {who} cannot do both "
+                        f"{problem.missions[m1].id} and {problem.missions[m2].id}: their dates "
+                        f"overlap or leave fewer than {t} travel day(s) between them"
+                    )
+        days = sum(
+            problem.missions[problem.slot_index[problem.pins[k].slot][0]].duration for k in ks
+        )
+        cap = problem.experts[e].max_days
+        if cap is not None and days > cap:
+            out.append(f"{who} is pinned to {days} mission days and released for {cap}")
+    pinned, pinned_start = pins_by_mission(problem)
+    for m, fixed in pinned.items():
+        mission = problem.missions[m]
+        countries = [str(arrays.country[e]) for e in fixed.values()]
+        if mission.distinct == DISTINCT_REQUIRED and len(set(countries)) < len(countries):
+            out.append(
+                f"{mission.id}: distinct countries are required but two pinned experts share one"
+            )
+            continue
+        board = Board(problem, arrays, cands)
+        if board.try_staff(m, mission_starts(problem, m, pinned_start.get(m)), fixed=fixed):
+            continue
+        details = []
+        for j, slot in enumerate(mission.slots):
+            if j in fixed:
+                continue
+            steps, _, free = slot_funnel(problem, arrays, board, m, j)
+            free[list(fixed.values())] = False
+            if not free.any():
+                details.append(
+                    f"slot {slot.id}: no {_requirement(mission, slot)} besides the pinned "
+                    f"expert(s) ({_funnel_text(steps)})"
+                )
+        detail = "; ".join(details) or (
+            "its other slots have qualified experts, but not on the pinned dates or not all at once"
+        )
+        out.append(f"{mission.id} cannot be staffed around its pins: {detail}")
+    if not out:
+        out.append(
+            "each pin holds on its own, but not all together: the pinned missions need the "
+            "same experts or days; unpin one of them"
+        )
+    return out

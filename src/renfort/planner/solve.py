@@ -33,7 +33,7 @@ from renfort.planner.domain import (
     ProgressEvent,
     Schedule,
 )
-from renfort.planner.explain import assignment_explanation, unstaffed_reasons
+from renfort.planner.explain import assignment_explanation, pin_conflicts, unstaffed_reasons
 from renfort.planner.greedy import Board, greedy, mission_starts
 from renfort.planner.model import FIT_SCALE, PlanModel, add_secondary, build_model
 from renfort.planner.validate import load_problem, parse_previous
@@ -494,14 +494,18 @@ def _solve(
 
     if best is None:
         stats["wall_s"] = round(clock.elapsed, 3)
-        why = (
-            "the pinned assignments cannot all hold together"
-            if proven_infeasible
-            else "no plan keeping every pin was found within the time limit (not proven impossible)"
-        )
+        if proven_infeasible:
+            why = [
+                "the pinned assignments cannot all hold together",
+                *pin_conflicts(problem, arrays, cands),
+            ]
+        else:
+            why = [
+                "no plan keeping every pin was found within the time limit (not proven impossible)"
+            ]
         board = Board(problem, arrays, cands)
         return _plan(
-            problem, arrays, cands, Schedule(), board, "infeasible", bound, previous, stats, [why]
+            problem, arrays, cands, Schedule(), board, "infeasible", bound, previous, stats, why
         )
 
     clock.limit += reserve

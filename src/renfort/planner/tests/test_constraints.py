@@ -184,6 +184,50 @@ def test_pins_that_cannot_hold_make_the_plan_infeasible() -> None:
     )
     plan = solve(clash, time_limit_s=1)
     assert plan["status"] == "infeasible"
+    assert any("pinned[0] and pinned[1]: E1 cannot do both M1 and M2" in e for e in plan["errors"])
+
+
+def test_infeasible_pins_say_which_pin_to_undo() -> None:
+    two_slots = [slot("M1-1"), slot("M1-2")]
+    cases = [
+        (
+            problem(
+                [expert("E1"), expert("E2", "FR")],
+                [mission("M1", slots=two_slots)],
+                pinned=[{"slot": "M1-1", "expert": "E1"}, {"slot": "M1-2", "expert": "E1"}],
+            ),
+            "pinned[0] and pinned[1]: E1 holds two slots of M1",
+        ),
+        (
+            problem(
+                [expert("E1", max_days=6)],
+                [mission("M1"), mission("M2", "2027-05-01", "2027-05-05")],
+                pinned=[{"slot": "M1-1", "expert": "E1"}, {"slot": "M2-1", "expert": "E1"}],
+            ),
+            "E1 is pinned to 10 mission days and released for 6",
+        ),
+        (
+            problem(
+                [expert("E1"), expert("E2", "DE")],
+                [mission("M1", slots=two_slots, distinct_countries="required")],
+                pinned=[{"slot": "M1-1", "expert": "E1"}, {"slot": "M1-2", "expert": "E2"}],
+            ),
+            "M1: distinct countries are required but two pinned experts share one",
+        ),
+        (
+            problem(
+                [expert("E1")],
+                [mission("M1", slots=two_slots)],
+                pinned=[{"slot": "M1-1", "expert": "E1"}],
+            ),
+            "M1 cannot be staffed around its pins: slot M1-2: no specialized_trainer",
+        ),
+    ]
+    for doc, message in cases:
+        plan = solve(doc, time_limit_s=1)
+        assert plan["status"] == "infeasible"
+        assert any(message in e for e in plan["errors"]), plan["errors"]
+        assert check_plan(doc, plan) == []
 
 
 def test_priority_decides_who_gets_a_scarce_expert() -> None:
