@@ -1,3 +1,5 @@
+# mypy: allow-untyped-decorators
+# (Timefold is an optional extra: where it is not installed its decorators are untyped.)
 """The Timefold solver as a benchmark peer (optional: ``pip install timefold==1.24.0b0``).
 
 A fair model, as the Timefold quickstarts would write it: each slot is an entity with a
