@@ -49,6 +49,27 @@ def test_generated_plans_pass_the_checker(
     assert objective["primary"] <= objective["primary_bound"]
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    missions=st.integers(2, 25),
+    experts=st.integers(2, 40),
+    seed=st.integers(0, 10_000),
+    scarce=st.booleans(),
+    pick=st.integers(0, 1_000),
+)
+def test_replans_after_a_withdrawal_pass_the_checker(
+    missions: int, experts: int, seed: int, scarce: bool, pick: int
+) -> None:
+    doc = generate(missions, experts, seed, scarce=scarce)
+    first = solve(doc, time_limit_s=0.3, workers=1)
+    gone = doc["experts"][pick % len(doc["experts"])]["id"]
+    doc["experts"] = [e for e in doc["experts"] if e["id"] != gone]
+    second = solve(doc, time_limit_s=0.3, workers=1, previous=first)
+    assert second["status"] in ("optimal", "feasible")
+    assert check_plan(doc, second) == []
+    assert all(a["expert"] != gone for m in second["missions"] for a in m.get("assignments") or [])
+
+
 def test_the_checker_catches_a_tampered_plan() -> None:
     doc = generate(30, 60, 7)
     plan = solve(doc, time_limit_s=1, workers=1)
