@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -197,6 +198,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         )
 
 
+class _Stall(cp_model.CpSolverSolutionCallback):
+    """Remembers when the objective last improved (None before the first solution)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.perf_counter()
+
+
 def _cp_solve(
     pm: PlanModel,
     objective: Any,
@@ -204,7 +216,12 @@ def _cp_solve(
     workers: int,
     seed: int | None,
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    stall_s: float | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
+    """Solve; with ``stall_s``, stop once no better solution came for that long.
+
+    The watch starts at the first solution, so a long presolve is never cut short.
+    """
     pm.cp.maximize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
@@ -212,8 +229,19 @@ def _cp_solve(
     solver.parameters.random_seed = (seed or 0) % (1 << 31)
     # Probing costs seconds of presolve on the NoOverlap-heavy models and buys little here.
     solver.parameters.cp_model_probing_level = 0
-    status = solver.solve(pm.cp, callback)
-    return solver, status
+    if stall_s is None:
+        return solver, solver.solve(pm.cp, callback)
+    watch = _Stall()
+    result: list[Any] = []
+    # CP-SAT releases the GIL while it searches, so this thread can watch for a stall.
+    worker = threading.Thread(target=lambda: result.append(solver.solve(pm.cp, watch)))
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+        if watch.last is not None and time.perf_counter() - watch.last > stall_s:
+            solver.stop_search()
+    worker.join()
+    return solver, result[0]
 
 
 def _top_up(problem: Problem, arrays: ExpertArrays, cands: Candidates, schedule: Schedule) -> Board:
@@ -485,7 +513,9 @@ def _solve(
         add_secondary(pm, arrays, keep)
         _hint(pm, best)
         secondary = sum(pm.terms.values())
-        solver2, status2 = _cp_solve(pm, secondary, clock.left - 0.25, workers, seed)
+        # The tie-breaks are worth a wait, not the whole limit: stop when they stall.
+        stall = max(1.0, 0.15 * limit)
+        solver2, status2 = _cp_solve(pm, secondary, clock.left - 0.25, workers, seed, None, stall)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             best = _read(pm, solver2)
         stats["pass2_s"] = round(solver2.wall_time, 3)
