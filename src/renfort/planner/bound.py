@@ -116,13 +116,13 @@ def _highs() -> highspy.Highs:
     """A silent HiGHS instance: the first one in a process prints a banner on fd 1."""
     global _banner_shown
     if _banner_shown:
-        return highspy.Highs()
+        return highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
     sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 1)
-            highs = highspy.Highs()
+            highs = highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
     finally:
         os.dup2(saved, 1)
         os.close(saved)

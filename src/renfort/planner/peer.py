@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import timefold.solver.score as tf_score
 from timefold.solver import SolverFactory
-from timefold.solver import score as tf_score
 from timefold.solver.config import (
     Duration,
     ScoreDirectorFactoryConfig,

@@ -149,7 +149,7 @@ def _select(
 
 
 def _hint(pm: PlanModel, schedule: Schedule) -> None:
-    pm.cp.clear_hints()
+    pm.cp.clear_hints()  # type: ignore[no-untyped-call, unused-ignore]
     chosen = {
         (pm.cands.flat(m, j), e) for m, staff in schedule.experts.items() for j, e in staff.items()
     }
