@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 
 demo: install
 	$(BIN)/renfort migrate --no-input
-	$(BIN)/renfort demo
+	$(BIN)/renfort demo --if-empty
 	$(BIN)/renfort serve 127.0.0.1:8000
 
 lint: install-test
