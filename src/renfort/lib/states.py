@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 
 def transition_error(
     what: str,
@@ -15,9 +17,10 @@ def transition_error(
     """The message that refuses ``current -> target``, or None when the change is allowed."""
     if target in allowed.get(current, frozenset()):
         return None
-    options = sorted(labels.get(s, s) for s in allowed.get(current, frozenset()))
-    nexts = ", ".join(options) if options else "none (final status)"
-    return (
-        f"{what} cannot go from {labels.get(current, current)} to {labels.get(target, target)}; "
-        f"allowed next: {nexts}."
-    )
+    options = sorted(str(labels.get(s, s)) for s in allowed.get(current, frozenset()))
+    return _("%(what)s cannot go from %(current)s to %(target)s; allowed next: %(next)s.") % {
+        "what": what,
+        "current": labels.get(current, current),
+        "target": labels.get(target, target),
+        "next": ", ".join(options) if options else _("none (final status)"),
+    }

@@ -173,3 +173,17 @@ def test_user_set_language_refuses_an_unknown_language(member) -> None:
     member.refresh_from_db()
     assert member.language == "en"
     assert user_set_language(user=member, language="fr").language == "fr"
+
+
+def test_refused_status_change_reads_in_french():
+    from django.utils import translation
+
+    from renfort.lib.states import transition_error
+
+    with translation.override("fr"):
+        message = transition_error(
+            "Demande R-1", "declined", "accepted", {"declined": frozenset()}, {}
+        )
+    assert message is not None
+    assert "ne peut pas passer de" in message
+    assert "aucun (statut final)" in message
