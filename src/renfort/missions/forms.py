@@ -236,7 +236,7 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, topics: Sequence[Topic] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        topic_choices = _blank(_("No topic"), [(t.code, t.name) for t in topics])
+        topic_choices = _blank(_("No topic"), [(t.code, str(t)) for t in topics])
         for i in range(1, REQUIREMENT_ROWS + 1):
             self.fields[f"topic_{i}"] = forms.ChoiceField(
                 label=_("Topic %(n)s") % {"n": i}, required=i == 1, choices=topic_choices

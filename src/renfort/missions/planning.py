@@ -1119,7 +1119,7 @@ def pool_gaps(
             gap = gaps.get(key)
             if gap is None:
                 gap = gaps[key] = Gap(slot.category, key[1], language, month)
-                gap.topic_names = {r.topic.code: r.topic.name for r in slot.requirements.all()}
+                gap.topic_names = {r.topic.code: str(r.topic) for r in slot.requirements.all()}
             if mission.reference not in gap.missions:
                 gap.missions.append(mission.reference)
                 gap.beneficiary_sets.append(frozenset(beneficiaries))

@@ -204,7 +204,7 @@ def assignment_problem_list(
                     "Expert %(expert)s has no level in %(topic)s; slot %(slot)s needs level "
                     "%(level)s or more."
                 ),
-                topic=requirement.topic.name,
+                topic=str(requirement.topic),
                 level=requirement.level,
             )
         elif has < requirement.level:
@@ -214,7 +214,7 @@ def assignment_problem_list(
                     "Expert %(expert)s has level %(has)s in %(topic)s; slot %(slot)s needs "
                     "level %(level)s or more."
                 ),
-                topic=requirement.topic.name,
+                topic=str(requirement.topic),
                 level=requirement.level,
                 has=has,
             )

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
@@ -35,7 +36,8 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
-        return self.name
+        # Seeded names are in the catalogue (roster/topic_names.py); others show as entered.
+        return gettext(self.name)
 
 
 class ReleaseStatus(models.TextChoices):

@@ -118,7 +118,7 @@ def test_pages_load_only_our_own_assets(client, member):
 
 def _english_strings() -> set[str]:
     """Our English source strings whose French differs (so that seeing one is a leak)."""
-    import polib  # type: ignore[import-untyped]
+    import polib  # type: ignore[import-untyped, unused-ignore]
 
     from renfort.accounts.tests.test_i18n import PO
 
