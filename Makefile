@@ -31,6 +31,7 @@ demo: install
 lint: install-test
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
+	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
 
 typecheck: install-test
 	$(BIN)/mypy

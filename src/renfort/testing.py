@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from renfort.accounts.models import Organisation, OrganisationKind, Region, Role, User
 from renfort.agreements.models import Agreement, AgreementKind, AgreementParty, PartyRole
@@ -330,9 +332,15 @@ def make_assignment(
     source: str = AssignmentSource.MANUAL,
     release_status: str = ReleaseStatus.PENDING,
     pinned: bool = False,
+    busy: bool = False,
 ) -> Assignment:
-    """An assignment written directly (no rule checks: use the services for those)."""
-    return Assignment.objects.create(
+    """An assignment written directly (no rule checks: use the services for those).
+
+    Its busy range stays empty, so any state can be built, double bookings included; with
+    ``busy=True`` it holds the range the services would give it, and on PostgreSQL the
+    database refuses a double booking as it does for them.
+    """
+    assignment = Assignment(
         slot=slot,
         expert=expert,
         status=status,
@@ -340,6 +348,10 @@ def make_assignment(
         release_status=release_status,
         pinned=pinned,
     )
+    if busy:
+        assignment.refresh_busy_range()
+    assignment.save(force_insert=True)
+    return assignment
 
 
 def make_agreement(
@@ -511,3 +523,25 @@ def table_state() -> dict[str, list[tuple[Any, ...]]]:
         ),
         **{label: [(n,)] for label, n in row_counts().items()},
     }
+
+
+def refuses(
+    call: Callable[..., object], *, text: str, field: str | None = None, **kwargs: Any
+) -> ValidationError:
+    """``call(**kwargs)`` is refused with ``text`` in its messages (in those keyed by ``field``
+    when given, so a form shows them next to that field) and changes no table."""
+    before = table_state()
+    try:
+        call(**kwargs)
+    except ValidationError as exc:
+        error = exc
+    else:
+        raise AssertionError(f"{getattr(call, '__name__', call)} accepted {sorted(kwargs)}")
+    if field is None:
+        messages = error.messages
+    else:
+        assert hasattr(error, "error_dict"), f"not keyed by field: {error.messages}"
+        messages = error.message_dict.get(field, [])
+    assert text in " | ".join(messages), (field, error.messages)
+    assert table_state() == before, "a refused call changed the tables"
+    return error

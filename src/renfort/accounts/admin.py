@@ -26,5 +26,5 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "subject", "created_at", "read_at"]
+    list_display = ["recipient", "subject_text", "created_at", "read_at"]
     list_select_related = ["recipient"]

@@ -6,6 +6,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renfort.lib.limits import LONG_TEXT, length_checks
+from renfort.lib.messages import CODE_MAX, Text, render
+
 
 class Region(models.TextChoices):
     """The six WCO regions."""
@@ -54,6 +57,7 @@ class Organisation(models.Model):
                 condition=models.Q(kind="member"),
                 name="one_member_administration_per_country",
             ),
+            *length_checks(name=200, short_name=40, country=2),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +93,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = length_checks(
+            username=150, first_name=150, last_name=150, email=254, password=128, language=8
+        )
 
     def __str__(self) -> str:
         full = self.get_full_name()
@@ -101,13 +108,20 @@ class User(AbstractUser):
 
 
 class Notification(models.Model):
-    """One message in a user's in-app inbox (also sent by mail)."""
+    """One message in a user's in-app inbox (also sent by mail).
+
+    Stored as a message ``code`` and its ``params`` (``lib.messages``) and rendered in the
+    reader's language when read (``text``). Rows written before codes existed keep the
+    sentences of their ``subject`` and ``body`` and show them as they are.
+    """
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    code = models.CharField(_("message code"), max_length=CODE_MAX, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"), max_length=LONG_TEXT, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -117,6 +131,44 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = length_checks(code=CODE_MAX, subject=200, body=LONG_TEXT, link=300)
 
     def __str__(self) -> str:
-        return self.subject
+        return self.subject_text
+
+    def text(self, language: str | None = None) -> Text:
+        """Subject and body in ``language`` (default: the active one, the reader's)."""
+        if self.code:
+            return render(self.code, self.params, language)
+        return Text(self.subject, self.body)
+
+    @property
+    def subject_text(self) -> str:
+        return self.text().subject
+
+    @property
+    def body_text(self) -> str:
+        return self.text().body
+
+
+class ReferenceCounter(models.Model):
+    """The last number given to a human reference ``<prefix>-<year>-<n>`` (``R``, ``M``).
+
+    One row per prefix and year, locked while a number is taken (``accounts.references``), so
+    that simultaneous writers never draw the same reference.
+    """
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year"),
+            *length_checks(prefix=8),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

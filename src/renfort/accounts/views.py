@@ -1,4 +1,4 @@
-"""Signing in, the home page and the inbox."""
+"""Signing in, the language and the inbox."""
 
 from __future__ import annotations
 
@@ -18,14 +18,13 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_htmx.middleware import HtmxDetails
 
+from renfort.accounts.http import AuthedRequest
 from renfort.accounts.inbox import (
     notification_for_user,
     notification_mark_read,
     notifications_for,
 )
 from renfort.accounts.preferences import user_set_language
-from renfort.accounts.selectors import waiting_for
-from renfort.lib.http import AuthedRequest
 
 INBOX_PAGE_SIZE = 25
 
@@ -34,19 +33,6 @@ class HtmxRequest(AuthedRequest):
     """A signed-in request seen through django-htmx's middleware."""
 
     htmx: HtmxDetails
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    """The user's role and what waits for them, each item linked to where they act on it."""
-    return render(
-        request,
-        "accounts/home.html",
-        {
-            "waiting": waiting_for(request.user),
-            "latest_unread": list(notifications_for(request.user, unread_only=True)[:3]),
-        },
-    )
 
 
 @login_required

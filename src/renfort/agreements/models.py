@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.limits import LONG_TEXT, length_checks
 from renfort.missions.models import Mission
 
 
@@ -29,8 +31,8 @@ class Agreement(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=AgreementKind.choices)
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(_("from"), validators=[validate_date_in_range])
+    end = models.DateField(_("to"), validators=[validate_date_in_range])
     budget = models.DecimalField(
         _("budget"),
         max_digits=14,
@@ -41,7 +43,7 @@ class Agreement(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, default="EUR", help_text=_("ISO 4217.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     missions = models.ManyToManyField(
         Mission, verbose_name=_("missions funded"), related_name="agreements", blank=True
     )
@@ -57,6 +59,7 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(budget__gte=0), name="agreement_budget_positive"
             ),
+            *length_checks(reference=20, title=200, currency=3, description=LONG_TEXT),
         ]
 
     def __str__(self) -> str:

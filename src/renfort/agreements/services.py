@@ -13,9 +13,13 @@ from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Organisation, OrganisationKind
 from renfort.agreements.models import Agreement, AgreementKind, AgreementParty, PartyRole
+from renfort.lib.dates import out_of_range
+from renfort.lib.limits import length_errors
 from renfort.missions.models import Mission, MissionStatus
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The budget column holds 14 digits, 2 after the point.
+MAX_BUDGET = Decimal("999999999999.99")
 
 
 def _party_errors(kind: str, parties: Sequence[tuple[Organisation, str]]) -> list[str]:
@@ -105,6 +109,35 @@ def _mission_error(
     return None
 
 
+def _period_errors(start: datetime.date, end: datetime.date) -> dict[str, str]:
+    """The agreement's period lies in the dates Renfort accepts, in order."""
+    errors = out_of_range(start=(_("From"), start), end=(_("To"), end))
+    if not errors and end < start:
+        errors["end"] = _("Period: the end (%(end)s) is before the start (%(start)s).") % {
+            "end": end,
+            "start": start,
+        }
+    return errors
+
+
+def _amount(budget: Decimal | int | str) -> tuple[Decimal | None, str | None]:
+    """The budget as an amount its column holds, or why it is not one."""
+    try:
+        amount = Decimal(str(budget))
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        return None, _("Budget: %(budget)s is not an amount.") % {"budget": budget}
+    if amount < 0:
+        return amount, _("Budget: %(budget)s is negative.") % {"budget": amount}
+    if amount > MAX_BUDGET:
+        return amount, _("Budget: %(budget)s is more than %(max)s.") % {
+            "budget": amount,
+            "max": MAX_BUDGET,
+        }
+    return amount, None
+
+
 @transaction.atomic
 def agreement_create(
     *,
@@ -140,20 +173,15 @@ def agreement_create(
             "kind",
             _("Kind: %(kind)s is not bilateral, tripartite or multilateral.") % {"kind": kind},
         )
-    if end < start:
-        err(
-            "end",
-            _("Period: the end (%(end)s) is before the start (%(start)s).")
-            % {"end": end, "start": start},
-        )
-    try:
-        amount = Decimal(str(budget))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        err("budget", _("Budget: %(budget)s is not an amount.") % {"budget": budget})
-    elif amount < 0:
-        err("budget", _("Budget: %(budget)s is negative.") % {"budget": amount})
+    period = _period_errors(start, end)
+    lengths = length_errors(
+        Agreement, reference=reference, title=title.strip(), description=description.strip()
+    )
+    for key, message in {**period, **lengths}.items():
+        err(key, message)
+    amount, problem = _amount(budget)
+    if problem:
+        err("budget", problem)
     if not CURRENCY.match(currency):
         err(
             "currency",
@@ -162,7 +190,7 @@ def agreement_create(
         )
     for message in _party_errors(kind, parties):
         err("parties", message)
-    if end >= start:
+    if not period:
         for mission in dict.fromkeys(missions):
             problem = _mission_error(start, end, mission, reference)
             if problem:

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
-from renfort.agreements.models import AgreementKind, AgreementParty, PartyRole
+from renfort.agreements.forms import AgreementFilterForm
+from renfort.agreements.models import AgreementParty
 from renfort.agreements.selectors import agreement_for_user, agreements_visible_to
-from renfort.lib.http import AuthedRequest
 from renfort.missions.selectors import missions_visible_to
 
 # Everyone but experts: an organisation of any kind can be a party.
@@ -30,27 +29,8 @@ AGREEMENT_ROLES = (
 PAGE_SIZE = 50
 
 
-class AgreementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *AgreementKind.choices]
-    )
-    role = forms.ChoiceField(
-        label=_("Party role"),
-        required=False,
-        choices=[("", _("Any role")), *PartyRole.choices],
-        help_text=_(
-            "Agreements in which your organisation (or any party, for the secretariat) "
-            "holds this role."
-        ),
-    )
-    active_on = forms.DateField(
-        label=_("In force on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-@require_GET
 @role_required(*AGREEMENT_ROLES)
+@require_GET
 def agreement_list(request: AuthedRequest) -> HttpResponse:
     """Agreements the user's organisation is a party to (all, for the secretariat)."""
     form = AgreementFilterForm(request.GET or None)
@@ -81,8 +61,8 @@ def agreement_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-@require_GET
 @role_required(*AGREEMENT_ROLES)
+@require_GET
 def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An agreement: parties and roles, budget, and the missions it funds."""
     agreement = agreement_for_user(request.user, pk)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssistanceConfig(AppConfig):
     name = "renfort.assistance"
     verbose_name = _("Requests for assistance")
+
+    def ready(self) -> None:
+        from renfort.assistance import messages  # noqa: F401  (registers the app's message kinds)

@@ -10,14 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, Region
 from renfort.assistance.models import Level, Request, RequestStatus
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.forms import NamedErrorsForm
 from renfort.lib.languages import language_choices
+from renfort.lib.limits import LONG_TEXT, SHORT_TEXT
 from renfort.roster.models import Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RequestForm(forms.Form):
+class RequestForm(NamedErrorsForm):
     """A member administration's request for assistance."""
+
+    stored_in = {
+        name: f"assistance.Request.{name}"
+        for name in ("title", "needs", "preferred_start", "preferred_end")
+    }
 
     title = forms.CharField(label=_("Title"), max_length=200)
     topics = forms.ModelMultipleChoiceField(
@@ -33,11 +41,16 @@ class RequestForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     needs = forms.CharField(
         label=_("Needs"),
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What your administration needs, and the result it expects."),
     )
-    preferred_start = forms.DateField(label=_("Preferred period from"), widget=DATE_WIDGET)
-    preferred_end = forms.DateField(label=_("Preferred period to"), widget=DATE_WIDGET)
+    preferred_start = forms.DateField(
+        label=_("Preferred period from"), widget=DATE_WIDGET, validators=[validate_date_in_range]
+    )
+    preferred_end = forms.DateField(
+        label=_("Preferred period to"), widget=DATE_WIDGET, validators=[validate_date_in_range]
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[("", "---------")],
@@ -97,7 +110,7 @@ class RequestForm(forms.Form):
         return [self.organisation, *self.cleaned_data.get("co_requesting", [])]
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(NamedErrorsForm):
     """Filters of the request list; every one optional."""
 
     status = forms.ChoiceField(
@@ -156,16 +169,19 @@ class RequestFilterForm(forms.Form):
         return requests
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(NamedErrorsForm):
+    stored_in = {"reason": "assistance.Request.decline_reason"}
+
     reason = forms.CharField(
         label=_("Reason for declining"),
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The requesting administration reads it."),
         error_messages={"required": _("Give the reason for declining.")},
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(NamedErrorsForm):
     requests = forms.ModelMultipleChoiceField(
         label=_("Requests to merge"),
         queryset=Request.objects.none(),

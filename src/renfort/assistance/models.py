@@ -8,6 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.history import StatusChangeBase
+from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
 from renfort.roster.models import Topic
 
 
@@ -37,6 +40,26 @@ REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DELIVERED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }
+# Request status groups, each defined here only (docs/rules.md, "Where each rule lives").
+# Waiting for the secretariat's appraisal.
+APPRAISAL_REQUEST_STATUSES = frozenset({S.SUBMITTED, S.UNDER_APPRAISAL})
+# A mission may answer the request: accepted, or already planned in a mission.
+ANSWERABLE_REQUEST_STATUSES = frozenset({S.ACCEPTED, S.PLANNED})
+# Ended: declined or closed; nothing more happens to it.
+ENDED_REQUEST_STATUSES = frozenset({S.DECLINED, S.CLOSED})
+# Open: not ended.
+OPEN_REQUEST_STATUSES = frozenset(S) - ENDED_REQUEST_STATUSES
+
+
+class RequestQuerySet(models.QuerySet["Request"]):
+    def in_appraisal(self) -> RequestQuerySet:
+        return self.filter(status__in=APPRAISAL_REQUEST_STATUSES)
+
+    def answerable(self) -> RequestQuerySet:
+        return self.filter(status__in=ANSWERABLE_REQUEST_STATUSES)
+
+    def open(self) -> RequestQuerySet:
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
 
 
 class Request(models.Model):
@@ -57,9 +80,11 @@ class Request(models.Model):
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="requests")
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
-    needs = models.TextField(_("needs"))
-    preferred_start = models.DateField(_("preferred period from"))
-    preferred_end = models.DateField(_("preferred period to"))
+    needs = models.TextField(_("needs"), max_length=LONG_TEXT)
+    preferred_start = models.DateField(
+        _("preferred period from"), validators=[validate_date_in_range]
+    )
+    preferred_end = models.DateField(_("preferred period to"), validators=[validate_date_in_range])
     language = models.CharField(_("language"), max_length=2, help_text=_("ISO 639-1 code."))
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -67,8 +92,10 @@ class Request(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), max_length=SHORT_TEXT, blank=True)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -82,6 +109,9 @@ class Request(models.Model):
             models.CheckConstraint(
                 condition=models.Q(priority__gte=1, priority__lte=5), name="request_priority_1_to_5"
             ),
+            *length_checks(
+                reference=20, title=200, needs=LONG_TEXT, language=2, decline_reason=SHORT_TEXT
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,20 +122,14 @@ class Request(models.Model):
         return self.administrations.count() > 1
 
 
-class RequestStatusChange(models.Model):
+class RequestStatusChange(StatusChangeBase):
     """One step of a request's history."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=16, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=RequestStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("request status change")
         verbose_name_plural = _("request status changes")
 

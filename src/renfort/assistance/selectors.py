@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
-from renfort.assistance.models import Request, RequestStatus
+from renfort.assistance.models import ENDED_REQUEST_STATUSES, Request
 
 
 def requests_visible_to(user: User) -> QuerySet[Request]:
@@ -47,10 +47,6 @@ def request_for_user(user: User, pk: int) -> Request:
         raise Http404("No such request.") from exc
 
 
-# Requests that no longer ask for anything: they are never someone's duplicate.
-_CLOSED_STATUSES = [RequestStatus.CLOSED, RequestStatus.DECLINED]
-
-
 def request_duplicates(*, request: Request) -> QuerySet[Request]:
     """Other open requests that may ask for the same thing: a shared requesting
     administration, a shared topic and an overlapping preferred period (neither closed nor
@@ -63,7 +59,7 @@ def request_duplicates(*, request: Request) -> QuerySet[Request]:
             preferred_end__gte=request.preferred_start,
         )
         .exclude(pk=request.pk)
-        .exclude(status__in=_CLOSED_STATUSES)
+        .exclude(status__in=ENDED_REQUEST_STATUSES)
         .values("id")
     )
     return Request.objects.filter(id__in=ids)
@@ -86,7 +82,7 @@ def duplicate_request_ids(requests: Iterable[Request]) -> dict[int, list[int]]:
             preferred_start__lte=max(end for _, end in periods.values()),
             preferred_end__gte=min(start for start, _ in periods.values()),
         )
-        .exclude(status__in=_CLOSED_STATUSES)
+        .exclude(status__in=ENDED_REQUEST_STATUSES)
         .values_list("id", "preferred_start", "preferred_end")
         .distinct()
     )

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from renfort.accounts.models import Organisation, OrganisationKind, Role, User
+from renfort.accounts.references import next_reference
 from renfort.accounts.services import notification_send
 from renfort.assistance.models import (
     REQUEST_TRANSITIONS,
@@ -22,8 +22,10 @@ from renfort.assistance.models import (
     RequestStatus,
     RequestStatusChange,
 )
+from renfort.lib.dates import out_of_range
+from renfort.lib.limits import length_errors
 from renfort.lib.links import link_to
-from renfort.lib.references import next_reference
+from renfort.lib.messages import check, nested
 from renfort.lib.states import transition_error
 from renfort.roster.models import Topic
 
@@ -32,6 +34,28 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 def _status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in RequestStatus.choices}
+
+
+def _period_errors(
+    start: datetime.date, end: datetime.date, today: datetime.date
+) -> dict[str, str]:
+    """A preferred period lies in the dates Renfort accepts, from today, in order."""
+    errors = out_of_range(
+        preferred_start=(_("Preferred period from"), start),
+        preferred_end=(_("Preferred period to"), end),
+    )
+    if errors:
+        return errors
+    if start < today:
+        errors["preferred_start"] = _(
+            "Preferred period from: %(start)s is in the past; the period starts today "
+            "(%(today)s) at the earliest."
+        ) % {"start": start, "today": today}
+    if end < start:
+        errors["preferred_end"] = _(
+            "Preferred period: the end (%(end)s) is before the start (%(start)s)."
+        ) % {"end": end, "start": start}
+    return errors
 
 
 @transaction.atomic
@@ -47,12 +71,16 @@ def request_submit(
     preferred_end: datetime.date,
     language: str,
     priority: int = 3,
+    today: datetime.date | None = None,
 ) -> Request:
     """A member focal point asks for help for their administration (with others: regional).
 
-    ``by`` must be a member focal point of one of ``administrations``. Records the first step
-    of the history (submitted).
+    ``by`` must be a member focal point of one of ``administrations``. The preferred period
+    lies in the dates Renfort accepts and starts no earlier than ``today`` (the day of
+    submission: the local date unless a replay of past work, such as the demo, says which).
+    Records the first step of the history (submitted).
     """
+    today = today or timezone.localdate()
     administrations = list(dict.fromkeys(administrations))
     topics = list(dict.fromkeys(topics))
     errors: dict[str, str] = {}
@@ -78,10 +106,7 @@ def request_submit(
         }
     if not needs.strip():
         errors["needs"] = _("Needs: describe what your administration needs.")
-    if preferred_end < preferred_start:
-        errors["preferred_end"] = _(
-            "Preferred period: the end (%(end)s) is before the start (%(start)s)."
-        ) % {"end": preferred_end, "start": preferred_start}
+    errors.update(_period_errors(preferred_start, preferred_end, today))
     if not LANGUAGE_CODE.match(language or ""):
         errors["language"] = _("Language: %(language)s is not an ISO 639-1 code such as fr.") % {
             "language": language
@@ -90,11 +115,13 @@ def request_submit(
         errors["priority"] = _("Priority: %(priority)s is not between 1 and 5.") % {
             "priority": priority
         }
+    for key, message in length_errors(Request, title=title.strip(), needs=needs.strip()).items():
+        errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
 
     request = Request.objects.create(
-        reference=next_reference(Request, "R", timezone.localdate().year),
+        reference=next_reference(Request, "R"),
         title=title.strip(),
         focal_point=by,
         level=level,
@@ -115,13 +142,24 @@ def request_submit(
 
 @transaction.atomic
 def request_transition(
-    *, request: Request, to_status: str, by: User | None = None, note: str = ""
+    *,
+    request: Request,
+    to_status: str,
+    by: User | None = None,
+    note: str = "",
+    note_code: str = "",
+    note_params: Mapping[str, Any] | None = None,
 ) -> Request:
     """Move ``request`` to ``to_status`` if the transition is allowed.
 
     Writes a history row and tells the request's focal point and the member focal points of
-    the requesting administrations. Declining needs a reason (``note``).
+    the requesting administrations. Declining needs a reason (``note``). ``note`` is a
+    person's own words; what the application says about the change goes in ``note_code``
+    and ``note_params`` (``lib.messages``), rendered in each reader's language.
     """
+    note_params = dict(note_params or {})
+    if note_code:
+        check(note_code, note_params)
     request = Request.objects.select_for_update().get(pk=request.pk)
     error = transition_error(
         _("Request %(reference)s") % {"reference": request.reference},
@@ -132,13 +170,19 @@ def request_transition(
     )
     if error:
         raise ValidationError(error)
-    if to_status == RequestStatus.DECLINED and not note.strip():
-        raise ValidationError(
-            {
-                "reason": _("Reason: say why request %(ref)s is declined.")
-                % {"ref": request.reference}
-            }
-        )
+    if to_status == RequestStatus.DECLINED:
+        # Declining keeps the note as the reason (same limit as a history note).
+        if not note.strip():
+            raise ValidationError(
+                {
+                    "reason": _("Reason: say why request %(ref)s is declined.")
+                    % {"ref": request.reference}
+                }
+            )
+        if too_long := length_errors(Request, decline_reason=note.strip()):
+            raise ValidationError({"reason": too_long["decline_reason"]})
+    elif too_long := length_errors(RequestStatusChange, note=note.strip()):
+        raise ValidationError(too_long)
     from_status = request.status
     request.status = to_status
     fields = ["status"]
@@ -146,30 +190,33 @@ def request_transition(
         request.decline_reason = note.strip()
         fields.append("decline_reason")
     request.save(update_fields=fields)
-    RequestStatusChange.objects.create(
-        request=request, from_status=from_status, to_status=to_status, by=by, note=note.strip()
+    change = RequestStatusChange.objects.create(
+        request=request,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        note=note.strip(),
+        note_code=note_code,
+        note_params=note_params,
     )
-    _notify_status(request, note.strip())
+    _notify_status(request, change)
     return request
 
 
-def _notify_status(request: Request, note: str) -> None:
-    recipients = [request.focal_point, *request_focal_points(request)]
-    label = RequestStatus(request.status).label
-    subject = format_lazy(
-        gettext_lazy("Request {reference}: {status}"), reference=request.reference, status=label
-    )
-    body = format_lazy(
-        gettext_lazy("Your request “{title}” is now {status}."),
-        title=request.title,
-        status=label,
-    )
-    if note:
-        body = format_lazy("{}\n\n{}", body, note)
+def _notify_status(request: Request, change: RequestStatusChange) -> None:
+    params: dict[str, Any] = {
+        "reference": request.reference,
+        "title": request.title,
+        "status": request.status,
+    }
+    if change.note_code:
+        params["because"] = nested(change.note_code, change.note_params)
+    if change.note:
+        params["note"] = change.note
     notification_send(
-        recipients=recipients,
-        subject=subject,
-        body=body,
+        recipients=[request.focal_point, *request_focal_points(request)],
+        code="request.status_changed",
+        params=params,
         link=link_to("assistance:request_detail", request.pk, fallback=f"/requests/{request.pk}/"),
     )
 

@@ -16,11 +16,18 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.assistance import services
 from renfort.assistance.forms import DeclineForm, MergeForm, RequestFilterForm, RequestForm
-from renfort.assistance.models import Request, RequestStatus, RequestStatusChange
+from renfort.assistance.models import (
+    APPRAISAL_REQUEST_STATUSES,
+    ENDED_REQUEST_STATUSES,
+    Request,
+    RequestStatus,
+    RequestStatusChange,
+)
 from renfort.assistance.selectors import (
     duplicate_request_ids,
     request_duplicates,
@@ -28,7 +35,7 @@ from renfort.assistance.selectors import (
     requests_visible_to,
 )
 from renfort.lib.forms import add_service_error
-from renfort.lib.http import AuthedRequest
+from renfort.lib.http import is_htmx
 from renfort.missions import services as mission_services
 from renfort.missions.models import Mission, MissionStatus
 from renfort.missions.selectors import missions_visible_to
@@ -41,12 +48,6 @@ SEES_REQUESTS = (
 )
 PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 100
-APPRAISAL_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.UNDER_APPRAISAL)
-
-
-def _htmx(request: AuthedRequest) -> bool:
-    """Whether an htmx request asks for a partial (django-htmx sets ``request.htmx``)."""
-    return bool(getattr(request, "htmx", False))
 
 
 def mission_url(mission: Mission) -> str:
@@ -123,7 +124,7 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         )
     duplicates: list[Request] = []
     if user.role in (Role.SECRETARIAT_COORDINATOR, Role.REGIONAL_COORDINATOR) and (
-        req.status not in (RequestStatus.CLOSED, RequestStatus.DECLINED)
+        req.status not in ENDED_REQUEST_STATUSES
     ):
         duplicates = list(
             request_duplicates(request=req)
@@ -139,7 +140,8 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         "missions": rows,
         "in_queue": user.role == Role.SECRETARIAT_COORDINATOR
         and (
-            req.status in APPRAISAL_STATUSES or (req.status == RequestStatus.ACCEPTED and not rows)
+            req.status in APPRAISAL_REQUEST_STATUSES
+            or (req.status == RequestStatus.ACCEPTED and not rows)
         ),
     }
 
@@ -205,7 +207,7 @@ def mission_confirm(request: AuthedRequest, pk: int, mission_pk: int) -> HttpRes
             _("You confirmed the dates of mission %(reference)s.")
             % {"reference": mission.reference},
         )
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "assistance/request_detail.html#missions",
@@ -223,7 +225,10 @@ def _queue() -> QuerySet[Request]:
     answered = Mission.objects.filter(requests=OuterRef("pk"))
     return (
         Request.objects.annotate(answered=Exists(answered))
-        .filter(Q(status__in=APPRAISAL_STATUSES) | Q(status=RequestStatus.ACCEPTED, answered=False))
+        .filter(
+            Q(status__in=APPRAISAL_REQUEST_STATUSES)
+            | Q(status=RequestStatus.ACCEPTED, answered=False)
+        )
         .select_related("focal_point")
         .prefetch_related("administrations", "topics")
     )
@@ -291,7 +296,7 @@ def request_appraise(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused(request, req, error)
-    if _htmx(request):
+    if is_htmx(request):
         return _row(request, req)
     messages.success(request, _("%(reference)s is under appraisal.") % {"reference": req.reference})
     return redirect("assistance:appraisal_queue")
@@ -307,7 +312,7 @@ def request_accept(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, req, error)
     url = mission_url(mission)
-    if _htmx(request):
+    if is_htmx(request):
         return _row(request, req, new_mission=mission, new_mission_url=url)
     messages.success(
         request,
@@ -334,7 +339,7 @@ def _accept(requests: list[Request], request: AuthedRequest) -> Mission:
 
 
 def _refused(request: AuthedRequest, req: Request, error: ValidationError) -> HttpResponse:
-    if _htmx(request):
+    if is_htmx(request):
         return _row(request, req, row_error=" ".join(error.messages))
     messages.error(request, " ".join(error.messages))
     return redirect("assistance:appraisal_queue")
@@ -354,11 +359,11 @@ def request_decline(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if _htmx(request):
+            if is_htmx(request):
                 return _row(request, req)
             messages.success(request, _("%(reference)s declined.") % {"reference": req.reference})
             return redirect("assistance:appraisal_queue")
-    if _htmx(request):
+    if is_htmx(request):
         return _row(request, req, decline_form=form)
     return render(request, "assistance/request_decline.html", {"req": req, "form": form})
 

@@ -58,11 +58,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "renfort.accounts",
+    "renfort.home",
     "renfort.roster",
     "renfort.assistance",
     "renfort.missions",
+    "renfort.calendars",
+    "renfort.planning",
     "renfort.agreements",
     "renfort.results",
+    "renfort.demo",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,9 @@
 ``DATABASE_URL`` chooses the database as in production; unset, tests use SQLite.
 """
 
+import os
+import tempfile
+
 from renfort.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +16,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PLANNER_TIME_LIMIT_S = 2.0
+
+# Several test runs on one machine (parallel developers, a benchmark beside the suite) each
+# take their own test database when RENFORT_TEST_DB names one. SQLite tests use a file, one per
+# process, not the in-memory database: the race tests (missions/tests/test_races.py) need
+# threads with their own connections to one database, and IMMEDIATE transactions between them.
+_test_db = os.environ.get("RENFORT_TEST_DB", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _test_db = os.path.join(
+        tempfile.gettempdir(), f"{_test_db or f'renfort-test-{os.getpid()}'}.sqlite3"
+    )
+if _test_db:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405

@@ -1,11 +1,58 @@
-"""Showing a service's refusal on the form that asked for the change."""
+"""Forms whose errors name their field, and showing a service's refusal on the form that
+asked for the change."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
+from django.utils.translation import gettext, gettext_lazy
+
+# Django's own length messages choose a plural form lazily: ours replace them.
+_LENGTH_MESSAGES = {
+    "max_length": gettext_lazy("at most %(limit_value)d characters (it has %(show_value)d)."),
+    "min_length": gettext_lazy("at least %(limit_value)d characters (it has %(show_value)d)."),
+}
+
+
+class NamedErrorsForm(forms.Form):
+    """A form whose field errors name their field: "Release: choose grant or refuse.".
+
+    A message read away from its field (a flash message, an htmx row, a screen reader's list
+    of errors) still says which field it is about. Each message of a field (its
+    ``error_messages`` and its validators') gets the field's label in front when the form
+    is cleaned, so fields added in ``__init__`` are named too.
+    """
+
+    # The model field ("app_label.Model.field") each input is stored in, for the inputs that
+    # are: ``lib/tests/test_form_limits.py`` checks that the input has the field's limits.
+    stored_in: ClassVar[Mapping[str, str]] = {}
+
+    def full_clean(self) -> None:
+        named = self.__dict__.setdefault("_named_fields", set())
+        for name, field in self.fields.items():
+            if name not in named:
+                _name_messages(field, str(field.label or pretty_name(name)))
+                named.add(name)
+        super().full_clean()
+
+
+def _name_messages(field: forms.Field, label: str) -> None:
+    messages = dict(field.error_messages)
+    for validator in field.validators:
+        code, message = getattr(validator, "code", None), getattr(validator, "message", None)
+        if code and message:
+            messages.setdefault(code, message)
+    for code, message in messages.items():
+        text = str(_LENGTH_MESSAGES.get(code, message))
+        if not text:  # a plural chosen lazily by its parameters: leave it as it is
+            continue
+        if text[:1].isupper() and not text[1:2].isupper():
+            text = text[0].lower() + text[1:]
+        field.error_messages[code] = gettext("{label}: {message}").format(label=label, message=text)
 
 
 def add_service_error(

@@ -1,16 +1,10 @@
-"""Typing helpers for views."""
+"""Helpers for views that need no app: the one htmx check."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-from renfort.accounts.models import User
 
 
-class AuthedRequest(HttpRequest):
-    """A request behind ``login_required``: its user is a signed-in Renfort user, and
-    ``htmx`` tells whether htmx sent it (django-htmx middleware)."""
-
-    user: User
-    htmx: HtmxDetails
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent ``request`` (django-htmx middleware), for a partial of the same page."""
+    return bool(getattr(request, "htmx", False))

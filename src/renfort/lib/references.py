@@ -1,4 +1,5 @@
-"""Human references such as ``R-2027-004`` and ``M-2027-014``."""
+"""Human references such as ``R-2027-004`` and ``M-2027-014``: their shape, and the highest
+one a table holds. Numbers are drawn by ``accounts.references.next_reference``."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from django.db.models import Model
 from django.db.models.functions import Length
 
 
-def next_reference(model: type[Model], prefix: str, year: int, width: int = 3) -> str:
-    """The next free ``<prefix>-<year>-<n>`` reference of ``model`` (field ``reference``).
+def format_reference(prefix: str, year: int, number: int, width: int = 3) -> str:
+    return f"{prefix}-{year}-{number:0{width}d}"
 
-    Two writers racing for the same number meet the unique constraint on ``reference``;
-    services run in a transaction, so the loser's change is refused whole.
-    """
+
+def highest_number(model: type[Model], prefix: str, year: int) -> int:
+    """The highest ``n`` of the ``<prefix>-<year>-<n>`` references of ``model`` (field
+    ``reference``); 0 when there is none."""
     stem = f"{prefix}-{year}-"
     last = (
         model._default_manager.filter(reference__startswith=stem)
@@ -19,8 +21,5 @@ def next_reference(model: type[Model], prefix: str, year: int, width: int = 3) -
         .values_list("reference", flat=True)
         .first()
     )
-    number = 1
-    if last is not None:
-        tail = str(last)[len(stem) :]
-        number = int(tail) + 1 if tail.isdigit() else 1
-    return f"{stem}{number:0{width}d}"
+    tail = str(last)[len(stem) :] if last is not None else ""
+    return int(tail) if tail.isdigit() else 0

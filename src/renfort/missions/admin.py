@@ -1,13 +1,34 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from renfort.accounts.models import User
+from renfort.lib.admin import read_only_after_creation, status_action
+from renfort.missions import services
 from renfort.missions.models import (
     Assignment,
+    AssignmentStatus,
+    AssignmentStatusChange,
     Mission,
+    MissionStatus,
     MissionStatusChange,
-    PlannerRun,
     Slot,
     SlotRequirement,
 )
+
+
+def _cancel(mission: Mission, by: User, reason: str) -> None:
+    services.mission_transition(
+        mission=mission, to_status=MissionStatus.CANCELLED, by=by, note=reason
+    )
+
+
+def _withdraw(assignment: Assignment, by: User, reason: str) -> None:
+    services.assignment_transition(
+        assignment=assignment, to_status=AssignmentStatus.WITHDRAWN, by=by, reason=reason
+    )
 
 
 class SlotInline(admin.TabularInline):
@@ -22,6 +43,11 @@ class MissionAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title"]
     filter_horizontal = ["requests", "beneficiaries"]
     inlines = [SlotInline]
+    # A status changes through ``mission_transition`` (rules, history, notices), from actions.
+    readonly_fields = ["status", "cancel_reason"]
+    actions = [
+        status_action("cancel_missions", _("Cancel selected missions"), _cancel, ask_reason=True)
+    ]
 
 
 class SlotRequirementInline(admin.TabularInline):
@@ -48,6 +74,15 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "pinned", "release_status"]
     list_select_related = ["slot__mission", "expert"]
     raw_id_fields = ["slot", "expert"]
+    # Assignments are made by ``assignment_create`` (every rule, the first history row) and
+    # move through ``assignment_transition`` / ``assignment_release_decide``; an assignment
+    # never changes slot or expert.
+    readonly_fields = ["status", "release_status", "decline_reason"]
+    get_readonly_fields = read_only_after_creation("slot", "expert")
+    actions = [status_action("withdraw_assignments", _("Withdraw selected assignments"), _withdraw)]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(MissionStatusChange)
@@ -56,7 +91,8 @@ class MissionStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["mission", "by"]
 
 
-@admin.register(PlannerRun)
-class PlannerRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "created_at", "created_by", "status", "finished_at"]
-    list_filter = ["status"]
+@admin.register(AssignmentStatusChange)
+class AssignmentStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "from_status", "to_status", "at", "by", "note_code"]
+    list_select_related = ["assignment__slot__mission", "assignment__expert", "by"]
+    raw_id_fields = ["assignment"]

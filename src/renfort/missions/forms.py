@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Region
 from renfort.assistance.models import Level
-from renfort.missions.calendar import GROUPINGS
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.forms import NamedErrorsForm
+from renfort.lib.limits import SHORT_TEXT
 from renfort.missions.models import MISSION_TRANSITIONS, MissionStatus, MissionType
 from renfort.roster.models import Category, Expert, Topic
 
@@ -45,12 +47,18 @@ def apply_error(form: forms.Form, exc: ValidationError, field: str | None) -> No
         form.add_error(field, exc.messages)
 
 
-class PeriodMixin(forms.Form):
+class PeriodMixin(NamedErrorsForm):
     period_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     period_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def clean(self) -> dict[str, Any]:
@@ -138,7 +146,7 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options(self.choices))
 
 
-class ExpertChoiceForm(forms.Form):
+class ExpertChoiceForm(NamedErrorsForm):
     """Pick one expert among choices computed once per page (one query, many forms)."""
 
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, widget=FastSelect)
@@ -150,7 +158,8 @@ class ExpertChoiceForm(forms.Form):
         suggested: Collection[int] = (),
         **kwargs: Any,
     ) -> None:
-        """``suggested``: ids of experts who fit the slot's profile, listed first."""
+        """``suggested``: ids of experts whom every rule accepts for the slot
+        (``missions.candidates``), listed first."""
         super().__init__(*args, **kwargs)
         self.experts = {e.pk: e for e in experts}
         field = self.fields["expert"]
@@ -164,7 +173,7 @@ class ExpertChoiceForm(forms.Form):
         others = [option(e) for e in experts if e.pk not in suggested]
         choices: list[tuple[str, Any]] = [("", _("Choose an expert"))]
         if fitting:
-            choices.append((str(_("Fit the slot's profile")), fitting))
+            choices.append((str(_("Meet every rule for this slot")), fitting))
             if others:
                 choices.append((str(_("Other experts of this category")), others))
         else:
@@ -191,11 +200,16 @@ class OfferForm(ExpertChoiceForm):
     pass
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(NamedErrorsForm):
+    # The reason for cancelling is also kept on the mission (``Mission.cancel_reason``, the
+    # same limit).
+    stored_in = {"note": "missions.MissionStatusChange.note"}
+
     to_status = forms.ChoiceField(label=_("New status"))
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=SHORT_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when cancelling: the reason is sent to everyone involved."),
     )
@@ -214,9 +228,19 @@ class TransitionForm(forms.Form):
         return data
 
 
-class DatesForm(forms.Form):
-    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+class DatesForm(NamedErrorsForm):
+    stored_in = {"start": "missions.Mission.start", "end": "missions.Mission.end"}
+
+    start = forms.DateField(
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    end = forms.DateField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -229,7 +253,7 @@ class DatesForm(forms.Form):
 LEVEL_CHOICES = [(str(i), str(i)) for i in range(1, 5)]
 
 
-class SlotForm(forms.Form):
+class SlotForm(NamedErrorsForm):
     """A slot: a category and up to three topics with a minimum level each."""
 
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
@@ -268,15 +292,3 @@ class SlotForm(forms.Form):
             if code:
                 seen.add(code)
         return data
-
-
-class TimelineForm(PeriodMixin):
-    group = forms.ChoiceField(
-        label=_("Group by"),
-        required=False,
-        choices=list(zip(GROUPINGS, [_("Expert"), _("Member"), _("Region")], strict=True)),
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=_blank(_("Any region"), Region.choices)
-    )
-    field_order = ["group", "region", "period_from", "period_to"]

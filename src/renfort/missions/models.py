@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
 from renfort.assistance.models import Level, Request
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.history import StatusChangeBase
+from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
 from renfort.roster.models import Category, Expert, ReleaseStatus, Topic
 
 
@@ -45,6 +48,38 @@ MISSION_TRANSITIONS: dict[str, frozenset[str]] = {
     M.CLOSED: frozenset(),
     M.CANCELLED: frozenset(),
 }
+# Mission status groups, each defined here only (docs/rules.md, "Where each rule lives").
+# Not yet confirmed: slots, dates and experts may still change; the planner plans these
+# missions and lending administrations offer experts for them in the matrix.
+EDITABLE_MISSION_STATUSES = frozenset({M.DRAFT, M.PLANNED, M.SCHEDULED})
+# Still take experts: an assignment may be created, invited or accepted.
+STAFFABLE_MISSION_STATUSES = EDITABLE_MISSION_STATUSES | {M.CONFIRMED}
+# Dates set, being confirmed or confirmed: what people prepare for.
+UPCOMING_MISSION_STATUSES = frozenset({M.SCHEDULED, M.CONFIRMED})
+# Delivered or later: reports and evaluations follow.
+DONE_MISSION_STATUSES = frozenset({M.DELIVERED, M.REPORTED, M.CLOSED})
+# Dead: its assignments hold no expert time and it answers no request.
+DEAD_MISSION_STATUSES = frozenset({M.CANCELLED})
+# Open: neither closed nor dead.
+OPEN_MISSION_STATUSES = frozenset(M) - {M.CLOSED} - DEAD_MISSION_STATUSES
+
+
+class MissionQuerySet(models.QuerySet["Mission"]):
+    def editable(self) -> MissionQuerySet:
+        return self.filter(status__in=EDITABLE_MISSION_STATUSES)
+
+    def staffable(self) -> MissionQuerySet:
+        return self.filter(status__in=STAFFABLE_MISSION_STATUSES)
+
+    def upcoming(self) -> MissionQuerySet:
+        return self.filter(status__in=UPCOMING_MISSION_STATUSES)
+
+    def open(self) -> MissionQuerySet:
+        return self.filter(status__in=OPEN_MISSION_STATUSES)
+
+    def live(self) -> MissionQuerySet:
+        """Not dead (cancelled)."""
+        return self.exclude(status__in=DEAD_MISSION_STATUSES)
 
 
 class DistinctCountries(models.TextChoices):
@@ -66,14 +101,22 @@ class Mission(models.Model):
     beneficiaries = models.ManyToManyField(
         Organisation, verbose_name=_("beneficiaries"), related_name="missions_received"
     )
-    start = models.DateField(_("first day"), null=True, blank=True)
-    end = models.DateField(_("last day"), null=True, blank=True)
-    window_start = models.DateField(_("window from"), null=True, blank=True)
-    window_end = models.DateField(_("window to"), null=True, blank=True)
+    start = models.DateField(
+        _("first day"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    end = models.DateField(
+        _("last day"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    window_start = models.DateField(
+        _("window from"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    window_end = models.DateField(
+        _("window to"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     duration_days = models.PositiveSmallIntegerField(_("duration (days)"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=2, help_text=_("ISO 639-1 code."))
     location = models.CharField(_("location"), max_length=200, blank=True)
-    objectives = models.TextField(_("objectives"), blank=True)
+    objectives = models.TextField(_("objectives"), max_length=LONG_TEXT, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -86,8 +129,10 @@ class Mission(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MissionStatus.choices, default=MissionStatus.DRAFT
     )
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=SHORT_TEXT, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "window_start", "reference"]
@@ -116,6 +161,14 @@ class Mission(models.Model):
                 condition=models.Q(start__isnull=False) | models.Q(window_start__isnull=False),
                 name="mission_has_dates_or_window",
             ),
+            *length_checks(
+                reference=20,
+                title=200,
+                language=2,
+                location=200,
+                objectives=LONG_TEXT,
+                cancel_reason=SHORT_TEXT,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,18 +195,12 @@ class Mission(models.Model):
         return self.start, self.end
 
 
-class MissionStatusChange(models.Model):
+class MissionStatusChange(StatusChangeBase):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=10, choices=MissionStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=MissionStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChangeBase.Meta):
         verbose_name = _("mission status change")
         verbose_name_plural = _("mission status changes")
 
@@ -227,10 +274,46 @@ ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     A.COMPLETED: frozenset(),
     A.WITHDRAWN: frozenset(),
 }
-# Assignments that hold the expert's time and the slot.
+# The PostgreSQL exclusion constraint over (expert, busy range) of active assignments.
+BUSY_CONSTRAINT = "assignment_expert_not_double_booked"
+
+
+def travel_days() -> int:
+    """Free days an expert needs between two missions (``PLANNER_TRAVEL_DAYS``): the gap of
+    the availability rule (``eligibility.overlaps``) and the tail of a busy range."""
+    return int(getattr(settings, "PLANNER_TRAVEL_DAYS", 1))
+
+
+# Assignment status groups, each defined here only (docs/rules.md, "Where each rule lives").
+# Active: holds the slot and, unless its mission is dead, the expert's time.
 ACTIVE_ASSIGNMENT_STATUSES = frozenset(
     {A.PROPOSED, A.INVITED, A.ACCEPTED, A.CONFIRMED, A.COMPLETED}
 )
+# Active and not done: may still change; the planner keeps them as pins, a cancelled mission
+# withdraws them.
+OPEN_ASSIGNMENT_STATUSES = ACTIVE_ASSIGNMENT_STATUSES - {A.COMPLETED}
+# The home administration is asked for, and decides, the expert's release.
+RELEASE_ASKED_ASSIGNMENT_STATUSES = frozenset({A.INVITED, A.ACCEPTED})
+# The expert knows of it (invited, and what their answer led to); proposals stay with the
+# secretariat.
+KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES = frozenset(
+    {A.INVITED, A.ACCEPTED, A.DECLINED, A.CONFIRMED, A.COMPLETED}
+)
+# The expert takes part in the mission: accepted, confirmed or completed.
+TAKING_PART_ASSIGNMENT_STATUSES = frozenset({A.ACCEPTED, A.CONFIRMED, A.COMPLETED})
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def active(self) -> AssignmentQuerySet:
+        return self.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+
+    def open(self) -> AssignmentQuerySet:
+        return self.filter(status__in=OPEN_ASSIGNMENT_STATUSES)
+
+    def holding_time(self) -> AssignmentQuerySet:
+        """Active assignments on missions that are not dead: they hold their expert's days
+        (the availability rule's bookings)."""
+        return self.active().exclude(slot__mission__status__in=DEAD_MISSION_STATUSES)
 
 
 class AssignmentSource(models.TextChoices):
@@ -251,16 +334,24 @@ class Assignment(models.Model):
     )
     pinned = models.BooleanField(_("pinned"), default=False)
     fit = models.FloatField(_("fit"), null=True, blank=True)
-    explanation = models.TextField(_("fit explanation"), blank=True)
+    explanation = models.TextField(_("fit explanation"), max_length=LONG_TEXT, blank=True)
     release_status = models.CharField(
         _("release by home administration"),
         max_length=10,
         choices=ReleaseStatus.choices,
         default=ReleaseStatus.PENDING,
     )
-    decline_reason = models.TextField(_("reason"), blank=True)
+    decline_reason = models.TextField(_("reason"), max_length=SHORT_TEXT, blank=True)
+    # The days this assignment holds the expert: the mission's first day to its last day plus
+    # the travel days in force when booked; empty while the mission has no dates or the
+    # assignment is not active. On PostgreSQL an exclusion constraint (BUSY_CONSTRAINT,
+    # migration 0005) keeps one expert's ranges apart: no double booking.
+    busy_from = models.DateField(_("busy from"), null=True, blank=True, editable=False)
+    busy_to = models.DateField(_("busy to"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["slot", "-created_at"]
@@ -269,11 +360,22 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"],
+                # In the choices' order, so the migration's condition stays as written.
                 condition=models.Q(
-                    status__in=["proposed", "invited", "accepted", "confirmed", "completed"]
+                    status__in=[s.value for s in A if s in ACTIVE_ASSIGNMENT_STATUSES]
                 ),
                 name="one_active_assignment_per_slot",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(busy_from__isnull=True) & models.Q(busy_to__isnull=True))
+                | (
+                    models.Q(busy_from__isnull=False)
+                    & models.Q(busy_to__isnull=False)
+                    & models.Q(busy_to__gte=models.F("busy_from"))
+                ),
+                name="assignment_busy_range_in_order",
+            ),
+            *length_checks(explanation=LONG_TEXT, decline_reason=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -283,38 +385,41 @@ class Assignment(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
 
+    def busy_range(
+        self, mission: Mission | None = None
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        """The days the assignment holds its expert on ``mission`` (default: its own) as it is
+        now: first day to last day + travel days; ``(None, None)`` when it holds none.
 
-class PlannerRunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+        Two such ranges of one expert overlap exactly when the ``overlap`` rule
+        (``eligibility.availability_misses``) refuses the pair."""
+        mission = mission or self.slot.mission
+        if not self.is_active or mission.status in DEAD_MISSION_STATUSES:
+            return None, None
+        if mission.start is None or mission.end is None:
+            return None, None
+        return mission.start, mission.end + datetime.timedelta(days=travel_days())
+
+    def refresh_busy_range(self, mission: Mission | None = None) -> list[str]:
+        """Set ``busy_from``/``busy_to`` from the status and the mission's dates; returns the
+        fields to save (none if unchanged)."""
+        busy = self.busy_range(mission)
+        if (self.busy_from, self.busy_to) == busy:
+            return []
+        self.busy_from, self.busy_to = busy
+        return ["busy_from", "busy_to"]
 
 
-class PlannerRun(models.Model):
-    """One run of the planner from the browser: its problem, progress and proposed plan."""
+class AssignmentStatusChange(StatusChangeBase):
+    """One step of an assignment's history (the first: its creation)."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    period_start = models.DateField(_("period from"), null=True, blank=True)
-    period_end = models.DateField(_("period to"), null=True, blank=True)
-    missions = models.ManyToManyField(Mission, related_name="planner_runs", blank=True)
-    time_limit_s = models.FloatField(_("time limit (s)"), default=10)
-    status = models.CharField(
-        max_length=8, choices=PlannerRunStatus.choices, default=PlannerRunStatus.QUEUED
-    )
-    progress = models.JSONField(default=list, blank=True)
-    problem = models.JSONField(default=dict, blank=True)
-    plan = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=AssignmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=AssignmentStatus.choices)
 
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("planner run")
-        verbose_name_plural = _("planner runs")
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = _("assignment status change")
+        verbose_name_plural = _("assignment status changes")
 
     def __str__(self) -> str:
-        return f"Planner run {self.pk} ({self.status})"
+        return f"{self.assignment_id}: {self.from_status or '-'} -> {self.to_status}"

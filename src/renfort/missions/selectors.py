@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
-from renfort.missions.models import Assignment, AssignmentStatus, Mission
-
-# An expert sees a mission once invited; proposals stay with the secretariat.
-EXPERT_VISIBLE_STATUSES = [
-    AssignmentStatus.INVITED,
-    AssignmentStatus.ACCEPTED,
-    AssignmentStatus.CONFIRMED,
-    AssignmentStatus.COMPLETED,
-    AssignmentStatus.DECLINED,
-]
+from renfort.missions.models import KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES, Assignment, Mission
 
 
 def missions_visible_to(user: User) -> QuerySet[Mission]:
@@ -36,9 +29,9 @@ def missions_visible_to(user: User) -> QuerySet[Mission]:
         expert = getattr(user, "expert", None)
         if expert is None:
             return qs.none()
-        ids = Assignment.objects.filter(expert=expert, status__in=EXPERT_VISIBLE_STATUSES).values(
-            "slot__mission_id"
-        )
+        ids = Assignment.objects.filter(
+            expert=expert, status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES
+        ).values("slot__mission_id")
         return qs.filter(id__in=ids)
     if org is None:
         return qs.none()
@@ -48,7 +41,7 @@ def missions_visible_to(user: User) -> QuerySet[Mission]:
     funded = Q(agreements__parties__organisation=org) & Q(agreements__parties__role="funding")
     if user.role == Role.MEMBER_FOCAL_POINT:
         lent = Assignment.objects.filter(
-            expert__home_administration=org, status__in=EXPERT_VISIBLE_STATUSES
+            expert__home_administration=org, status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES
         ).values("slot__mission_id")
         related = Mission.objects.filter(Q(beneficiaries=org) | funded | Q(id__in=lent))
         return qs.filter(id__in=related.values("id"))
@@ -63,3 +56,18 @@ def mission_for_user(user: User, pk: int) -> Mission:
         return missions_visible_to(user).get(pk=pk)
     except Mission.DoesNotExist as exc:
         raise Http404("No such mission.") from exc
+
+
+def missions_in_period(
+    qs: QuerySet[Mission], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Mission]:
+    """Missions whose dates (or, without dates, whose window) meet the period."""
+    dated = Q(start__isnull=False)
+    windowed = Q(start__isnull=True, window_start__isnull=False)
+    if start is not None:
+        dated &= Q(end__gte=start)
+        windowed &= Q(window_end__gte=start)
+    if end is not None:
+        dated &= Q(start__lte=end)
+        windowed &= Q(window_start__lte=end)
+    return qs.filter(dated | windowed)

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from renfort.accounts.models import Role, User
 from renfort.agreements.models import Agreement
 from renfort.assistance.models import Level, Request
-from renfort.missions.models import AssignmentStatus, Mission, MissionStatus
+from renfort.lib.dates import out_of_range
+from renfort.lib.limits import length_errors
+from renfort.missions.models import (
+    DONE_MISSION_STATUSES,
+    TAKING_PART_ASSIGNMENT_STATUSES,
+    Mission,
+    MissionStatus,
+)
 from renfort.missions.services import mission_transition
 from renfort.results.models import (
     Evaluation,
@@ -24,12 +31,8 @@ from renfort.results.models import (
 )
 from renfort.roster.models import Expert
 
-# Statuses of a mission that has taken place.
-DELIVERED_OR_LATER = frozenset(
-    {MissionStatus.DELIVERED, MissionStatus.REPORTED, MissionStatus.CLOSED}
-)
-# Assignments that mean the expert took part in the mission.
-TOOK_PART = [AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED, AssignmentStatus.COMPLETED]
+# Amount columns hold 14 digits, 2 after the point.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _amount(
@@ -43,6 +46,12 @@ def _amount(
         errors[field] = _("%(label)s: %(value)s is not a number.") % {
             "label": label,
             "value": value,
+        }
+    elif abs(amount) > MAX_AMOUNT:
+        errors[field] = _("%(label)s: %(value)s is too large (at most %(max)s, plus or minus).") % {
+            "label": label,
+            "value": value,
+            "max": MAX_AMOUNT,
         }
     return amount
 
@@ -65,6 +74,10 @@ def objective_create(
         errors["level"] = _("Level: %(level)s is not strategic, tactical or operational.") % {
             "level": level
         }
+    for key, message in length_errors(
+        Objective, title=title.strip(), description=description.strip()
+    ).items():
+        errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
     objective = Objective.objects.create(
@@ -91,9 +104,16 @@ def indicator_create(
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Name: required.")
+    for key, message in length_errors(Indicator, name=name.strip(), unit=unit.strip()).items():
+        errors.setdefault(key, message)
     base = _amount(baseline, "baseline", _("Baseline"), errors)
     goal = _amount(target, "target", _("Target"), errors)
-    if baseline_date and target_date and target_date < baseline_date:
+    dates = out_of_range(
+        baseline_date=(_("Baseline date"), baseline_date),
+        target_date=(_("Target date"), target_date),
+    )
+    errors.update(dates)
+    if not dates and baseline_date and target_date and target_date < baseline_date:
         errors["target_date"] = _(
             "Target date: %(target)s is before the baseline date %(baseline)s."
         ) % {"target": target_date, "baseline": baseline_date}
@@ -123,7 +143,12 @@ def indicator_actual_record(
     it."""
     errors: dict[str, str] = {}
     amount = _amount(value, "value", _("Value"), errors)
-    if period_end < period_start:
+    dates = out_of_range(
+        period_start=(_("Period from"), period_start), period_end=(_("Period to"), period_end)
+    )
+    errors.update(dates)
+    errors.update(length_errors(IndicatorActual, note=note.strip()))
+    if not dates and period_end < period_start:
         errors["period_end"] = _("Period: the end (%(end)s) is before the start (%(start)s).") % {
             "end": period_end,
             "start": period_start,
@@ -154,7 +179,7 @@ def mission_report_submit(
     """
     errors: dict[str, str] = {}
     if not mission.slots.filter(
-        assignments__expert=author, assignments__status__in=TOOK_PART
+        assignments__expert=author, assignments__status__in=TAKING_PART_ASSIGNMENT_STATUSES
     ).exists():
         errors["author"] = _(
             "Author: %(expert)s was not assigned to mission %(mission)s; only its experts "
@@ -166,6 +191,13 @@ def mission_report_submit(
         ) % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
     if not summary.strip():
         errors["summary"] = _("Summary: required.")
+    for key, message in length_errors(
+        MissionReport,
+        summary=summary.strip(),
+        outcomes=outcomes.strip(),
+        recommendations=recommendations.strip(),
+    ).items():
+        errors.setdefault(key, message)
     if errors:
         raise ValidationError(errors)
     report = MissionReport.objects.create(
@@ -198,12 +230,13 @@ def evaluation_submit(*, mission: Mission, by: User, rating: int, comments: str 
             "user": by,
             "mission": mission.reference,
         }
-    if mission.status not in DELIVERED_OR_LATER:
+    if mission.status not in DONE_MISSION_STATUSES:
         errors["mission"] = _(
             "Mission %(mission)s is %(status)s: it can be evaluated once delivered."
         ) % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _("Rating: %(rating)s is not between 1 and 5.") % {"rating": rating}
+    errors.update(length_errors(Evaluation, comments=comments.strip()))
     if errors:
         raise ValidationError(errors)
     return Evaluation.objects.create(

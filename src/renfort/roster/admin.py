@@ -32,6 +32,9 @@ class ExpertAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "email"]
     autocomplete_fields = ["home_administration", "user"]
     inlines = [SkillInline, AccreditationInline, UnavailabilityInline]
+    # Only the home administration's member focal point sets the pool release
+    # (``roster.services.expert_release_set``), from the pool pages.
+    readonly_fields = ["release_status"]
 
 
 @admin.register(Skill)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
+from renfort.lib.dates import validate_date_in_range
+from renfort.lib.limits import length_checks
 
 
 class Category(models.TextChoices):
@@ -34,6 +36,7 @@ class Topic(models.Model):
         ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        constraints = length_checks(code=40, name=120)
 
     def __str__(self) -> str:
         # Seeded names are in the catalogue (roster/topic_names.py); others show as entered.
@@ -44,6 +47,19 @@ class ReleaseStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
+
+
+# The pool: active experts whose home administration granted, or has not yet refused, their
+# release (an invitation asks for the release of that mission anyway); a refused one is never
+# proposed. Defined here only (docs/rules.md, "Where each rule lives").
+POOL_RELEASE_STATUSES = frozenset({ReleaseStatus.GRANTED, ReleaseStatus.PENDING})
+
+
+class ExpertQuerySet(models.QuerySet["Expert"]):
+    def in_pool(self) -> ExpertQuerySet:
+        """Active experts released (or not yet refused) to the pool; the same rule as
+        ``missions.eligibility.pool_misses``."""
+        return self.filter(active=True, release_status__in=POOL_RELEASE_STATUSES)
 
 
 class Expert(models.Model):
@@ -81,10 +97,13 @@ class Expert(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = ExpertQuerySet.as_manager()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
+        constraints = length_checks(first_name=80, last_name=80, email=254)
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -131,8 +150,10 @@ class Accreditation(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="accreditations")
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT)
     status = models.CharField(_("status"), max_length=20, choices=AccreditationStatus.choices)
-    granted_on = models.DateField(_("granted on"))
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    granted_on = models.DateField(_("granted on"), validators=[validate_date_in_range])
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     class Meta:
         ordering = ["-granted_on"]
@@ -157,8 +178,8 @@ class Unavailability(models.Model):
     """A period in which the expert cannot travel (both ends inclusive)."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="unavailable")
-    start = models.DateField(_("first day"))
-    end = models.DateField(_("last day"))
+    start = models.DateField(_("first day"), validators=[validate_date_in_range])
+    end = models.DateField(_("last day"), validators=[validate_date_in_range])
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -170,6 +191,7 @@ class Unavailability(models.Model):
                 condition=models.Q(end__gte=models.F("start")),
                 name="unavailability_ends_after_start",
             ),
+            *length_checks(reason=200),
         ]
 
     def __str__(self) -> str:

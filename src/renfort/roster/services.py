@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, Role, User
+from renfort.lib.dates import out_of_range
+from renfort.lib.limits import length_errors
 from renfort.roster.models import (
     Accreditation,
     AccreditationStatus,
@@ -38,7 +40,9 @@ def _check_languages(languages: Sequence[str], errors: dict[str, str]) -> None:
 
 
 def _check_email(email: str, errors: dict[str, str]) -> None:
-    if email:
+    if too_long := length_errors(Expert, email=email):
+        errors.update(too_long)
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -95,6 +99,10 @@ def expert_create(
         errors["first_name"] = _("First name: required.")
     if not last_name.strip():
         errors["last_name"] = _("Last name: required.")
+    for key, message in length_errors(
+        Expert, first_name=first_name.strip(), last_name=last_name.strip()
+    ).items():
+        errors.setdefault(key, message)
     _check_email(email, errors)
     unknown = [c for c in categories if c not in Category.values]
     if not categories:
@@ -174,13 +182,18 @@ def unavailability_add(
     """
     from renfort.missions.models import Assignment, AssignmentStatus
 
-    if end < start:
-        raise ValidationError(
-            {
-                "end": _("Last day: %(end)s is before the first day %(start)s.")
-                % {"end": end, "start": start}
-            }
-        )
+    errors = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
+    if not errors and end < start:
+        errors["end"] = _("Last day: %(end)s is before the first day %(start)s.") % {
+            "end": end,
+            "start": start,
+        }
+    errors.update(length_errors(Unavailability, reason=reason.strip()))
+    if errors:
+        raise ValidationError(errors)
+    # Lock the expert before reading their assignments: accepting an invitation or moving a
+    # mission locks the expert first too (missions/locking.py), so neither slips in between.
+    Expert.objects.select_for_update().filter(pk=expert.pk).first()
     clash = (
         Assignment.objects.filter(
             expert=expert,
@@ -229,7 +242,11 @@ def accreditation_add(
         errors["status"] = _(
             "Status: %(status)s is not pre-accredited, accredited or recognised."
         ) % {"status": status}
-    if expires_on is not None and expires_on < granted_on:
+    dates = out_of_range(
+        granted_on=(_("Granted on"), granted_on), expires_on=(_("Expires on"), expires_on)
+    )
+    errors.update(dates)
+    if not dates and expires_on is not None and expires_on < granted_on:
         errors["expires_on"] = _(
             "Expires on: %(expires)s is before the grant date %(granted)s."
         ) % {

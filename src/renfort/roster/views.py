@@ -16,14 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
-from renfort.lib.http import AuthedRequest
+from renfort.lib.http import is_htmx
 from renfort.lib.languages import language_name
 from renfort.missions import services as mission_services
-from renfort.missions.models import Assignment, AssignmentStatus, Mission
-from renfort.missions.selectors import EXPERT_VISIBLE_STATUSES
+from renfort.missions.models import (
+    KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES,
+    RELEASE_ASKED_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    Mission,
+)
 from renfort.roster import services
 from renfort.roster.forms import (
     ExpertFilterForm,
@@ -36,14 +42,7 @@ from renfort.roster.models import Accreditation, Expert, ReleaseStatus, Skill, U
 from renfort.roster.selectors import experts_visible_to
 
 PAGE_SIZE = 50
-# A release is decided while the expert is invited or has accepted.
-RELEASE_STATUSES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 DECIDED_SHOWN = 50
-
-
-def _htmx(request: AuthedRequest) -> bool:
-    """Whether an htmx request asks for a partial (django-htmx sets ``request.htmx``)."""
-    return bool(getattr(request, "htmx", False))
 
 
 def mission_url(mission: Mission) -> str:
@@ -127,7 +126,7 @@ def expert_release(request: AuthedRequest, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
     else:
         error = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    if _htmx(request):
+    if is_htmx(request):
         fresh = (
             Expert.objects.select_related("home_administration")
             .prefetch_related(
@@ -164,7 +163,7 @@ def releases(request: AuthedRequest) -> HttpResponse:
     """Missions the administration's experts are invited to: grant or refuse their release."""
     scope = _release_scope(request)
     pending = scope.filter(
-        status__in=RELEASE_STATUSES, release_status=ReleaseStatus.PENDING
+        status__in=RELEASE_ASKED_ASSIGNMENT_STATUSES, release_status=ReleaseStatus.PENDING
     ).order_by("slot__mission__start", "slot__mission__window_start", "id")
     decided = scope.exclude(release_status=ReleaseStatus.PENDING).order_by("-updated_at", "-id")
     return render(
@@ -173,7 +172,7 @@ def releases(request: AuthedRequest) -> HttpResponse:
         {
             "pending": list(pending),
             "decided": list(decided[:DECIDED_SHOWN]),
-            "open_statuses": [str(s) for s in RELEASE_STATUSES],
+            "open_statuses": [str(s) for s in sorted(RELEASE_ASKED_ASSIGNMENT_STATUSES)],
         },
     )
 
@@ -195,12 +194,16 @@ def release_decide(request: AuthedRequest, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
     else:
         error = " ".join(str(m) for errors in form.errors.values() for m in errors)
-    if _htmx(request):
+    if is_htmx(request):
         fresh = _assignments_with_missions().get(pk=assignment.pk)
         return render(
             request,
             "roster/releases.html#release-row",
-            {"a": fresh, "error": error, "open_statuses": [str(s) for s in RELEASE_STATUSES]},
+            {
+                "a": fresh,
+                "error": error,
+                "open_statuses": [str(s) for s in sorted(RELEASE_ASKED_ASSIGNMENT_STATUSES)],
+            },
         )
     if error:
         messages.error(request, error)
@@ -277,12 +280,12 @@ def unavailability_add(request: AuthedRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(request, _("Unavailable period added."))
-            if not _htmx(request):
+            if not is_htmx(request):
                 return redirect("roster:my_profile")
             form = UnavailabilityForm()
     return render(
         request,
-        "roster/my_profile.html#unavailable" if _htmx(request) else "roster/my_profile.html",
+        "roster/my_profile.html#unavailable" if is_htmx(request) else "roster/my_profile.html",
         _profile_context(expert, unavailability_form=form),
     )
 
@@ -298,7 +301,7 @@ def unavailability_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Unavailable period removed."))
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "roster/my_profile.html#unavailable", _profile_context(expert))
     return redirect("roster:my_profile")
 
@@ -339,7 +342,7 @@ def invitation_answer(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if _htmx(request):
+            if is_htmx(request):
                 fresh = scope.get(pk=pk)
                 return render(
                     request, "roster/invitations.html#invitation", {"a": fresh, "form": None}
@@ -354,7 +357,7 @@ def invitation_answer(request: AuthedRequest, pk: int) -> HttpResponse:
                     request, _("You declined mission %(m)s.") % {"m": mission.reference}
                 )
             return redirect("roster:invitations")
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request, "roster/invitations.html#invitation", {"a": assignment, "form": form}
         )
@@ -367,7 +370,7 @@ def my_missions(request: AuthedRequest) -> HttpResponse:
     expert = _own_expert(request)
     rows = (
         _assignments_with_missions()
-        .filter(expert=expert, status__in=EXPERT_VISIBLE_STATUSES)
+        .filter(expert=expert, status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES)
         .order_by("slot__mission__start", "slot__mission__window_start", "id")
     )
     return render(

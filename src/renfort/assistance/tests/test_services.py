@@ -122,7 +122,12 @@ def test_transition_writes_history_and_tells_the_focal_points(
         personas.secretariat,
     )
     note = Notification.objects.get(recipient=personas.member)
-    assert req.reference in note.subject and "Under appraisal" in note.subject
+    assert (note.code, note.params["reference"], note.params["status"]) == (
+        "request.status_changed",
+        req.reference,
+        RequestStatus.UNDER_APPRAISAL,
+    )
+    assert req.reference in note.subject_text and "Under appraisal" in note.subject_text
     assert note.link == reverse("assistance:request_detail", args=[req.pk])
     assert [m.to for m in mailoutbox] == [[personas.member.email]]
 

@@ -132,7 +132,7 @@ def test_decline_needs_a_reason_shown_next_to_the_field(client, personas):
     client.force_login(personas.secretariat)
     response = client.post(_url("request_decline", req), {"reason": "  "})
     assert response.status_code == 200
-    assert "Give the reason for declining." in response.content.decode()
+    assert "Reason for declining: give the reason for declining." in response.content.decode()
     assert 'id="id_reason_errors"' in response.content.decode()
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
@@ -145,7 +145,7 @@ def test_decline_with_htmx_shows_the_missing_reason_in_the_row(client, personas)
     response = client.post(_url("request_decline", req), {"reason": ""}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="request-{req.pk}"')
-    assert "Give the reason for declining." in html
+    assert "Reason for declining: give the reason for declining." in html
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
 
@@ -164,7 +164,7 @@ def test_decline_with_a_reason_tells_the_member(client, personas):
     client.force_login(personas.member)
     html = client.get(_url("request_detail", req)).content.decode()
     assert "Covered by the 2025 regional programme." in html
-    assert personas.member.notifications.filter(subject__contains=req.reference).exists()
+    assert personas.member.notifications.filter(params__reference=req.reference).exists()
 
 
 def test_decline_with_htmx_swaps_the_row(client, personas):

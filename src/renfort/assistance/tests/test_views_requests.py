@@ -74,15 +74,23 @@ def test_member_submits_a_regional_request_with_co_requesters(client, personas):
             "preferred_end",
             "must end on or after its first day",
         ),
-        ({"topics": ["no_such_topic"]}, "topics", "Unknown topic"),
-        ({"topics": []}, "topics", "Choose at least one topic"),
+        ({"topics": ["no_such_topic"]}, "topics", "Topics: unknown topic"),
+        ({"topics": []}, "topics", "Topics: choose at least one topic"),
         ({"language": "xx"}, "language", "not an ISO 639-1 language code"),
         ({"language": "french"}, "language", "not an ISO 639-1 language code"),
         ({"priority": "9"}, "priority", "less than or equal to 5"),
         ({"priority": "0"}, "priority", "greater than or equal to 1"),
-        ({"level": "cosmic"}, "level", "Select a valid choice"),
-        ({"preferred_start": "31/31/2030"}, "preferred_start", "Enter a valid date"),
-        ({"co_requesting": ["999999"]}, "co_requesting", "Unknown member administration"),
+        ({"level": "cosmic"}, "level", "Level: select a valid choice"),
+        (
+            {"preferred_start": "31/31/2030"},
+            "preferred_start",
+            "Preferred period from: enter a valid date",
+        ),
+        (
+            {"co_requesting": ["999999"]},
+            "co_requesting",
+            "Co-requesting administrations: unknown member administration",
+        ),
         ({"needs": ""}, "needs", "required"),
     ],
 )
@@ -166,7 +174,7 @@ def test_request_list_filters_by_status(client, personas):
     assert declined.reference in html and submitted.reference not in html
     response = client.get(LIST, {"status": "nonsense"})
     assert response.status_code == 200
-    assert "Unknown status" in response.content.decode()
+    assert "Status: unknown status" in response.content.decode()
 
 
 def test_request_list_query_count_does_not_grow_with_rows(
@@ -321,7 +329,7 @@ def test_request_list_filters_by_level_topic_and_region(client, personas):
     assert refs(topic="aeo") == {senegal.reference}
     assert refs(region="WCA") == {senegal.reference}
     assert refs(region="ESA", topic="aeo") == set()
-    assert "Unknown topic." in client.get(LIST, {"topic": "nope"}).content.decode()
+    assert "Topic: unknown topic." in client.get(LIST, {"topic": "nope"}).content.decode()
     # A member sees its own administration's requests: no region filter for it.
     client.force_login(personas.member)
     assert "region" not in client.get(LIST).context["filters"].fields

@@ -98,4 +98,4 @@ def test_request_to_confirmed_mission(client, personas, django_capture_on_commit
     client.force_login(p.expert_user)
     html = client.get(reverse("roster:my_missions")).content.decode()
     assert mission.reference in html and "Confirmed" in html
-    assert p.expert_user.notifications.filter(subject__contains=mission.reference).exists()
+    assert p.expert_user.notifications.filter(params__reference=mission.reference).exists()

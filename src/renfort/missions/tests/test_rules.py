@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from renfort.accounts.models import Notification
+from renfort.missions.eligibility import days_per_year
 from renfort.missions.models import Assignment, AssignmentStatus, Mission
 from renfort.missions.rules import (
     assignment_problem_list,
     assignment_problems,
-    days_per_year,
     prefetch_rule_data,
 )
 from renfort.missions.services import assignment_create

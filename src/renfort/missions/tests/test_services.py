@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from renfort.accounts.models import Notification
 from renfort.assistance.models import RequestStatus
@@ -78,7 +79,8 @@ def refuses(call, *, text: str, **kwargs: Any) -> ValidationError:
 @pytest.mark.django_db
 def test_mission_create_defaults_from_its_requests(personas: Personas) -> None:
     mission = mission_create(**create_args(personas))
-    assert mission.reference == f"M-{next_year().year}-001"
+    # The year of creation, not of the mission's dates (next year's).
+    assert mission.reference == f"M-{timezone.localdate().year}-001"
     assert list(mission.beneficiaries.all()) == [personas.admin_a]
     assert mission.priority == 4
     assert mission.status == MissionStatus.DRAFT
@@ -237,7 +239,13 @@ def test_planning_a_mission_plans_its_requests(personas: Personas) -> None:
     mission_transition(mission=mission, to_status="planned", by=personas.secretariat)
     req.refresh_from_db()
     assert req.status == RequestStatus.PLANNED
-    assert req.history.get(to_status="planned").note == f"Planned in mission {mission.reference}."
+    planned = req.history.get(to_status="planned")
+    assert (planned.note, planned.note_code, planned.note_params) == (
+        "",
+        "request.planned_in_mission",
+        {"mission": mission.reference},
+    )
+    assert planned.note_text == f"Planned in mission {mission.reference}."
     step = MissionStatusChange.objects.get(mission=mission)
     assert (step.from_status, step.to_status, step.by) == ("draft", "planned", personas.secretariat)
     mission_transition(mission=mission, to_status="draft", by=personas.secretariat)
@@ -327,7 +335,14 @@ def test_confirming_confirms_the_experts_and_tells_everyone(
     link = reverse("missions:mission_detail", args=[mission.pk])
     assert set(Notification.objects.values_list("link", flat=True)) == {link}
     assert {m.to[0] for m in mailoutbox} == {personas.expert_user.email, personas.member.email}
-    assert all(f"Mission {mission.reference} Confirmed" == m.subject for m in mailoutbox)
+    assert all(f"Mission {mission.reference} confirmed" == m.subject for m in mailoutbox)
+    step = a.history.get()
+    assert (step.from_status, step.to_status, step.by, step.note_code) == (
+        "accepted",
+        "confirmed",
+        personas.secretariat,
+        "assignment.mission_confirmed",
+    )
 
 
 @pytest.mark.django_db
@@ -383,7 +398,16 @@ def test_cancelling_needs_a_reason_withdraws_experts_and_frees_requests(
     assert a.status == AssignmentStatus.WITHDRAWN
     assert mission.requests.get().status == RequestStatus.ACCEPTED
     assert personas.expert_user.email in {m.to[0] for m in mailoutbox}
-    assert any("Cancelled" in m.subject and "Port closed." in m.body for m in mailoutbox)
+    assert any("cancelled" in m.subject and "Port closed." in m.body for m in mailoutbox)
+    # The coordinator's words stay theirs; why the assignment ended is ours, as a code.
+    assert a.decline_reason == ""
+    step = a.history.get()
+    assert (step.from_status, step.to_status, step.note, step.note_code) == (
+        "invited",
+        "withdrawn",
+        "Port closed.",
+        "assignment.mission_cancelled",
+    )
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -558,7 +582,15 @@ def test_swap_withdraws_and_proposes(personas: Personas) -> None:
     new = assignment_swap(assignment=old, expert=other, by=personas.secretariat)
     old.refresh_from_db()
     assert old.status == AssignmentStatus.WITHDRAWN
-    assert old.decline_reason == f"Replaced by {other}."
+    assert old.decline_reason == ""
+    step = old.history.get()
+    assert (step.to_status, step.note_code, step.note_params) == (
+        "withdrawn",
+        "assignment.replaced_by",
+        {"expert": str(other)},
+    )
+    assert step.note_text == f"Replaced by {other}."
+    assert [s.to_status for s in new.history.all()] == ["proposed"]
     assert (new.slot, new.expert, new.status, new.pinned) == (old.slot, other, "proposed", True)
 
 

@@ -108,7 +108,7 @@ def test_release_decision_must_be_grant_or_refuse(client, personas):
     response = client.post(
         reverse("roster:release_decide", args=[assignment.pk]), {"decision": "maybe"}, follow=True
     )
-    assert "Decide “grant” or “refuse”." in response.content.decode()
+    assert "Release: decide “grant” or “refuse”." in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.release_status == ReleaseStatus.PENDING
 

@@ -1,0 +1,146 @@
+"""HTML views of the calendars: the timeline and the month calendar of missions.
+
+Each view parses, authorises (``role_required``; the selectors start from the missions the
+user may see), reads through ``calendars.selectors`` and lays out with ``calendars.layout``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from renfort.accounts.http import AuthedRequest
+from renfort.accounts.models import Region, Role
+from renfort.accounts.permissions import role_required
+from renfort.calendars import layout
+from renfort.calendars.forms import TimelineForm
+from renfort.calendars.selectors import (
+    CalendarScope,
+    assignment_rows,
+    calendar_missions,
+    mission_groups,
+    mission_rows,
+)
+from renfort.lib.dates import parse_month
+from renfort.missions.eligibility import travel_days
+
+ALL_ROLES = tuple(Role.values)
+MAX_TIMELINE_DAYS = 731
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def timeline(request: AuthedRequest) -> HttpResponse:
+    """Missions over a period, one row per expert, member or region; conflicts and unstaffed
+    slots stand out."""
+    today = timezone.localdate()
+    default_group = (
+        layout.GROUP_BY_MEMBER
+        if request.user.role == Role.DONOR_FOCAL_POINT
+        else layout.GROUP_BY_EXPERT
+    )
+    params = request.GET.copy()
+    params.setdefault("group", default_group)
+    form = TimelineForm(params)
+    # A bad filter is shown with its message (naming the field) and left out; a bad period
+    # gives way to the default one as a whole.
+    form.is_valid()
+    data = dict(form.cleaned_data)
+    if form.has_error("period_from") or form.has_error("period_to"):
+        data.pop("period_from", None)
+        data.pop("period_to", None)
+    default_start, default_end = layout.default_period(today)
+    start = data.get("period_from") or default_start
+    end = data.get("period_to") or (
+        layout.add_months(start, 3) - datetime.timedelta(days=1)
+        if data.get("period_from")
+        else default_end
+    )
+    if end < start:
+        start, end = default_start, default_end
+    if (end - start).days >= MAX_TIMELINE_DAYS:
+        end = start + datetime.timedelta(days=MAX_TIMELINE_DAYS - 1)
+        messages.info(request, _("The timeline shows at most two years at a time."))
+    group = data.get("group") or default_group
+    span = end - start + datetime.timedelta(days=1)
+    scope = CalendarScope.from_query(request.GET)
+    missions = calendar_missions(request.user, start, end, scope)
+    rows = mission_rows(missions)
+    assignments = assignment_rows(request.user, missions)
+    members, regions = mission_groups(missions) if group != layout.GROUP_BY_EXPERT else ({}, {})
+    result = layout.build_timeline(
+        start=start,
+        end=end,
+        group_by=group,
+        missions=rows,
+        assignments=assignments,
+        beneficiaries=members,
+        regions=regions,
+        travel_days=travel_days(),
+        unstaffed_label=_("Unstaffed slots"),
+    )
+    today_left = layout.place((today, today), start, end)[0] if start <= today <= end else None
+    context = {
+        "form": form,
+        "timeline": result,
+        "group": group,
+        "groupings": [
+            (layout.GROUP_BY_EXPERT, _("Expert"), _("By expert")),
+            (layout.GROUP_BY_MEMBER, _("Member"), _("By member")),
+            (layout.GROUP_BY_REGION, _("Region"), _("By region")),
+        ],
+        "today_left": today_left,
+        "scope": scope,
+        "earlier": (start - span, start - datetime.timedelta(days=1)),
+        "later": (end + datetime.timedelta(days=1), end + span),
+    }
+    return render(request, "calendars/timeline.html", context)
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def month_calendar(request: AuthedRequest) -> HttpResponse:
+    """A month of missions, one table row per week, with links to the months around it."""
+    today = timezone.localdate()
+    first_day, problem = parse_month(request.GET.get("month"), _("Month"))
+    if problem:
+        messages.error(request, problem)
+    year, month = (first_day or today).year, (first_day or today).month
+    scope = CalendarScope.from_query(request.GET)
+    weeks_span = layout.month_grid(year, month)
+    first, last = weeks_span[0][0], weeks_span[-1][-1]
+    missions = calendar_missions(request.user, first, last, scope)
+    rows = mission_rows(missions)
+    assignments = assignment_rows(request.user, missions)
+    clashing = layout.conflicting_assignments(assignments, {m.id: m for m in rows}, travel_days())
+    month_start, month_end = layout.month_bounds(year, month)
+    windowed = [
+        m
+        for m in rows
+        if not m.has_dates
+        and m.span is not None
+        and layout.overlaps(m.span, (month_start, month_end))
+    ]
+    previous = layout.add_months(month_start, -1)
+    following = layout.add_months(month_start, 1)
+    context = {
+        "weeks": layout.month_view(year, month, rows),
+        "month_start": month_start,
+        "previous": f"{previous.year:04d}-{previous.month:02d}",
+        "following": f"{following.year:04d}-{following.month:02d}",
+        "this_month": f"{today.year:04d}-{today.month:02d}",
+        "today": today,
+        "windowed": windowed,
+        "region": scope.region,
+        "scope": scope,
+        "regions": Region.choices,
+        "weekdays": weeks_span[0],
+        "conflicts": {a.mission_id for a in assignments if a.id in clashing},
+    }
+    return render(request, "calendars/calendar.html", context)

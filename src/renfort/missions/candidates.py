@@ -1,0 +1,104 @@
+"""The experts a page offers for a slot: the pool loaded once, then for each slot the experts
+whom every rule accepts (``eligibility.expert_misses``, the very check the services make), so
+that what the forms suggest is what the services will take.
+
+Used by the mission page (assign and swap forms) and the Experts' Requirement Matrix (offer
+form); ``tests/test_rule_home.py`` compares the lists with ``rules.assignment_problems``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from renfort.missions.eligibility import (
+    Booking,
+    ExpertFacts,
+    Held,
+    bookings_of,
+    bookings_outside,
+    expert_misses,
+    slot_facts,
+    travel_days,
+)
+from renfort.missions.models import Assignment, Slot
+from renfort.roster.models import Expert, Skill, Unavailability
+
+
+@dataclass
+class Pool:
+    """Experts offered in a page's forms, with what the rules read about each."""
+
+    experts: list[Expert] = field(default_factory=list)
+    facts: dict[int, ExpertFacts] = field(default_factory=dict)
+    unavailable: dict[int, list[Unavailability]] = field(default_factory=dict)
+    bookings: dict[int, list[Booking]] = field(default_factory=dict)
+
+
+def expert_pool(qs: QuerySet[Expert] | None = None) -> Pool:
+    """The active experts (of ``qs``), loaded once per page for the assign, swap and offer
+    forms: four queries whatever their number (experts, skills as plain tuples, unavailable
+    periods, other missions)."""
+    active = (Expert.objects.all() if qs is None else qs).filter(active=True)
+    experts = list(active.select_related("home_administration").order_by("last_name", "first_name"))
+    if not experts:
+        return Pool()
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for expert_id, topic_id, level in Skill.objects.filter(expert__in=active).values_list(
+        "expert_id", "topic_id", "level"
+    ):
+        levels[expert_id][topic_id] = level
+    unavailable: dict[int, list[Unavailability]] = defaultdict(list)
+    for period in Unavailability.objects.filter(expert__in=active):
+        unavailable[period.expert_id].append(period)
+    return Pool(
+        experts=experts,
+        facts={e.pk: ExpertFacts.of(e, levels.get(e.pk, {})) for e in experts},
+        unavailable=unavailable,
+        bookings=bookings_of(e.pk for e in experts),
+    )
+
+
+def candidates(
+    slot: Slot,
+    pool: Pool,
+    *,
+    beneficiaries: Iterable[Any],
+    crew: Iterable[Held],
+    exclude: Assignment | None = None,
+) -> tuple[list[Expert], set[int]]:
+    """The pool's experts of the slot's category, and the ids of those among them whom every
+    rule accepts for the slot at its mission's dates: listed first in the form.
+
+    ``crew``: the active assignments of the slot's mission (``eligibility.crew_of``).
+    ``exclude``: the assignment being swapped: its expert is not offered, and the rules leave
+    it out as ``assignment_swap`` does. The rules about the mission itself (its status, its
+    dates) are the same for every expert and are left to the service's refusal; without dates
+    the availability rule cannot be checked, so the list then follows the other rules.
+    """
+    skip = exclude.pk if exclude is not None else None
+    facts = slot_facts(
+        slot, held=[h for h in crew if h.pk != skip], beneficiaries=list(beneficiaries)
+    )
+    travel = travel_days()
+    of_category = [
+        e
+        for e in pool.experts
+        if slot.category in e.categories and (exclude is None or e.pk != exclude.expert_id)
+    ]
+    fitting = {
+        e.pk
+        for e in of_category
+        if not expert_misses(
+            facts,
+            pool.facts[e.pk],
+            unavailable=pool.unavailable.get(e.pk, []),
+            bookings=bookings_outside(pool.bookings.get(e.pk, []), facts, skip),
+            travel=travel,
+        )
+    }
+    return of_category, fitting

@@ -1,0 +1,118 @@
+"""What the mission services write for people (``lib.messages``): notifications about missions
+and assignments, and the notes they leave in request and assignment histories.
+
+Parameters: ``reference`` and ``title`` of the mission, ``dates`` its period (ISO dates),
+``slot`` a slot code, ``expert`` and ``home`` names, ``status`` a status code.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from renfort.lib.messages import DATE, NESTED, OWN_WORDS, PERIOD, TEXT, choice, register
+from renfort.missions.models import AssignmentStatus
+
+# --- notifications ---------------------------------------------------------------------------
+
+register(
+    "assignment.invited",
+    subject=_("Invitation: mission %(reference)s"),
+    body=_(
+        "You are invited to mission “%(title)s” (%(dates)s), slot %(slot)s. Please accept or "
+        "decline."
+    ),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    slot=TEXT,
+)
+register(
+    "assignment.release_asked",
+    subject=_("Release asked: %(expert)s for mission %(reference)s"),
+    body=_(
+        "%(expert)s is invited to mission “%(title)s” (%(dates)s). Please grant or refuse "
+        "their release."
+    ),
+    expert=TEXT,
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+)
+register(
+    "assignment.answered",
+    subject=_("%(expert)s: %(status)s, mission %(reference)s"),
+    body=_("%(expert)s: %(status)s for mission “%(title)s” (%(dates)s), slot %(slot)s."),
+    expert=TEXT,
+    status=choice(AssignmentStatus),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    slot=TEXT,
+    note=OWN_WORDS,
+)
+register(
+    "assignment.withdrawn",
+    subject=_("Withdrawn from mission %(reference)s"),
+    body=_("You are no longer expected on mission “%(title)s” (%(dates)s)."),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    because=NESTED,
+    note=OWN_WORDS,
+)
+register(
+    "release.granted",
+    subject=_("Release granted: %(expert)s for mission %(reference)s"),
+    body=_("%(home)s grants the release of %(expert)s for mission %(reference)s."),
+    expert=TEXT,
+    home=TEXT,
+    reference=TEXT,
+)
+register(
+    "release.refused",
+    subject=_("Release refused: %(expert)s for mission %(reference)s"),
+    body=_(
+        "%(home)s refuses the release of %(expert)s for mission %(reference)s; the slot is "
+        "open again."
+    ),
+    expert=TEXT,
+    home=TEXT,
+    reference=TEXT,
+)
+register(
+    "mission.confirmed",
+    subject=_("Mission %(reference)s confirmed"),
+    body=_("Mission “%(title)s” (%(dates)s) is confirmed."),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+)
+register(
+    "mission.cancelled",
+    subject=_("Mission %(reference)s cancelled"),
+    body=_("Mission “%(title)s” (%(dates)s) is cancelled."),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    note=OWN_WORDS,
+)
+register(
+    "mission.moved",
+    subject=_("Mission %(reference)s moved"),
+    body=_("Mission “%(title)s” now runs from %(start)s to %(end)s."),
+    reference=TEXT,
+    title=TEXT,
+    start=DATE,
+    end=DATE,
+)
+
+# --- history notes (``mission`` is the mission's reference) ----------------------------------
+
+register("request.planned_in_mission", body=_("Planned in mission %(mission)s."), mission=TEXT)
+register("request.unplanned", body=_("Mission %(mission)s no longer plans it."), mission=TEXT)
+register("request.delivered_by_mission", body=_("Delivered by mission %(mission)s."), mission=TEXT)
+register("assignment.release_refused", body=_("Release refused by %(home)s."), home=TEXT)
+register("assignment.replaced_by", body=_("Replaced by %(expert)s."), expert=TEXT)
+register("assignment.mission_confirmed", body=_("Mission %(mission)s is confirmed."), mission=TEXT)
+register("assignment.mission_delivered", body=_("Mission %(mission)s is delivered."), mission=TEXT)
+register("assignment.mission_cancelled", body=_("Mission %(mission)s is cancelled."), mission=TEXT)

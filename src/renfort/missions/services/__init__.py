@@ -1,0 +1,39 @@
+"""Writes about missions, their slots and the assignments that staff them, one module an entity.
+
+Every service validates before it writes and refuses with a ``ValidationError`` whose
+messages name the broken rule; a refused call writes nothing (each runs in one transaction).
+"""
+
+from renfort.missions.rules import assignment_problems
+from renfort.missions.services.assignments import (
+    assignment_create,
+    assignment_pin,
+    assignment_swap,
+    assignment_transition,
+)
+from renfort.missions.services.mission_status import mission_transition
+from renfort.missions.services.missions import (
+    mission_create,
+    mission_from_requests,
+    mission_set_dates,
+    requests_merge,
+)
+from renfort.missions.services.releases import assignment_release_decide
+from renfort.missions.services.slots import SlotSpec, slot_add, slot_remove
+
+__all__ = [
+    "SlotSpec",
+    "assignment_create",
+    "assignment_pin",
+    "assignment_problems",
+    "assignment_release_decide",
+    "assignment_swap",
+    "assignment_transition",
+    "mission_create",
+    "mission_from_requests",
+    "mission_set_dates",
+    "mission_transition",
+    "requests_merge",
+    "slot_add",
+    "slot_remove",
+]

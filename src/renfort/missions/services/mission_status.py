@@ -1,0 +1,256 @@
+"""Mission status changes and what follows them (requests, assignments, notices)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renfort.accounts.models import User
+from renfort.accounts.services import notification_send
+from renfort.assistance.models import ANSWERABLE_REQUEST_STATUSES, RequestStatus
+from renfort.assistance.services import request_transition
+from renfort.lib.states import transition_error
+from renfort.missions.locking import lock_assignments, lock_mission_commitments
+from renfort.missions.models import (
+    DEAD_MISSION_STATUSES,
+    DONE_MISSION_STATUSES,
+    MISSION_TRANSITIONS,
+    OPEN_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    Mission,
+    MissionStatus,
+)
+from renfort.missions.services.common import (
+    active_assignments,
+    assignment_history_add,
+    expert_users,
+    history_add,
+    mission_focal_points,
+    mission_link,
+    mission_params,
+    mission_status_labels,
+)
+from renfort.roster.models import ReleaseStatus
+
+
+def _mission_guard(mission: Mission, to_status: str, note: str) -> list[str]:
+    """What forbids ``to_status`` beyond the transition table."""
+    problems: list[str] = []
+    names = {"mission": mission.reference}
+    if to_status in {MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.CONFIRMED}:
+        if not mission.slots.exists():
+            problems.append(
+                _("Mission %(mission)s has no expert slot; add one before planning it.") % names
+            )
+        if mission.requests.exclude(status__in=list(ANSWERABLE_REQUEST_STATUSES)).exists():
+            refs = ", ".join(
+                mission.requests.exclude(status__in=list(ANSWERABLE_REQUEST_STATUSES)).values_list(
+                    "reference", flat=True
+                )
+            )
+            problems.append(
+                _("Mission %(mission)s answers %(refs)s, no longer accepted.")
+                % {**names, "refs": refs}
+            )
+    if to_status in {MissionStatus.SCHEDULED, MissionStatus.CONFIRMED} and not mission.has_dates:
+        problems.append(
+            _("Mission %(mission)s has no dates yet: set its dates or let the planner choose them.")
+            % names
+        )
+    if to_status == MissionStatus.CONFIRMED:
+        held = {a.slot_id: a for a in active_assignments(mission)}
+        for slot in mission.slots.all():
+            a = held.get(slot.pk)
+            if a is None:
+                problems.append(_("Slot %(slot)s has no expert.") % {"slot": slot.code})
+            elif a.status not in {AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED}:
+                problems.append(
+                    _("Slot %(slot)s: %(expert)s is %(status)s, not accepted.")
+                    % {
+                        "slot": slot.code,
+                        "expert": a.expert,
+                        "status": AssignmentStatus(a.status).label,
+                    }
+                )
+            elif a.release_status != ReleaseStatus.GRANTED:
+                problems.append(
+                    _(
+                        "Slot %(slot)s: %(home)s has not granted the release of %(expert)s "
+                        "(%(release)s)."
+                    )
+                    % {
+                        "slot": slot.code,
+                        "home": a.expert.home_administration.name,
+                        "expert": a.expert,
+                        "release": ReleaseStatus(a.release_status).label,
+                    }
+                )
+    if to_status == MissionStatus.DELIVERED:
+        today = timezone.localdate()
+        if mission.end is None or mission.end > today:
+            problems.append(
+                _("Mission %(mission)s ends on %(end)s: it cannot be delivered before then.")
+                % {**names, "end": mission.end or "-"}
+            )
+    if to_status == MissionStatus.REPORTED and not mission.reports.exists():
+        problems.append(
+            _("Mission %(mission)s has no report yet: an expert must submit one first.") % names
+        )
+    if to_status == MissionStatus.CANCELLED and not note.strip():
+        problems.append(_("Reason: say why mission %(mission)s is cancelled.") % names)
+    return problems
+
+
+@transaction.atomic
+def mission_transition(
+    *, mission: Mission, to_status: str, by: User | None = None, note: str = ""
+) -> Mission:
+    """Move ``mission`` to ``to_status``; writes a history row and follows through.
+
+    planned: its accepted requests become planned. confirmed: every slot holds an accepted
+    expert whose release is granted; their assignments become confirmed. delivered: the
+    mission has ended; assignments complete, requests whose missions are all delivered become
+    delivered. reported: a report exists. cancelled (reason required): assignments are
+    withdrawn, requests no mission answers any more go back to accepted.
+    Experts and focal points are told when a mission is confirmed or cancelled.
+    """
+    # Its experts, the mission, its assignments (missions/locking.py); the guard then reads
+    # them fresh: a release refused meanwhile is seen, and none can be refused until we commit.
+    mission, _experts = lock_mission_commitments(mission.pk)
+    lock_assignments(mission=mission)
+    error = transition_error(
+        _("Mission %(mission)s") % {"mission": mission.reference},
+        mission.status,
+        to_status,
+        MISSION_TRANSITIONS,
+        mission_status_labels(),
+    )
+    if error:
+        raise ValidationError(error)
+    problems = _mission_guard(mission, to_status, note)
+    if problems:
+        raise ValidationError(problems)
+
+    from_status = mission.status
+    mission.status = to_status
+    fields = ["status"]
+    if to_status == MissionStatus.CANCELLED:
+        mission.cancel_reason = note.strip()
+        fields.append("cancel_reason")
+    mission.save(update_fields=fields)
+    history_add(mission, from_status, to_status, by, note.strip())
+    assignments = active_assignments(mission)
+
+    if to_status == MissionStatus.PLANNED:
+        for req in mission.requests.filter(status=RequestStatus.ACCEPTED):
+            request_transition(
+                request=req,
+                to_status=RequestStatus.PLANNED,
+                by=by,
+                note_code="request.planned_in_mission",
+                note_params={"mission": mission.reference},
+            )
+    elif to_status in {MissionStatus.DRAFT, MissionStatus.CANCELLED}:
+        _requests_back_to_accepted(mission, by)
+    told = [a for a in assignments if a.status != AssignmentStatus.PROPOSED]
+    _assignments_follow(mission, assignments, by, note.strip())
+    if to_status == MissionStatus.DELIVERED:
+        _requests_delivered(mission, by)
+    _notify_mission(mission, told, note.strip())
+    return mission
+
+
+def _notify_mission(mission: Mission, told: list[Assignment], note: str) -> None:
+    """Experts who knew of their assignment and focal points hear of a confirmation or a
+    cancellation (with its reason, in the coordinator's words)."""
+    code = {
+        MissionStatus.CONFIRMED: "mission.confirmed",
+        MissionStatus.CANCELLED: "mission.cancelled",
+    }.get(MissionStatus(mission.status))
+    if code is None:
+        return
+    params = mission_params(mission)
+    if code == "mission.cancelled" and note:
+        params["note"] = note
+    notification_send(
+        recipients=[*expert_users(told), *mission_focal_points(mission)],
+        code=code,
+        params=params,
+        link=mission_link(mission),
+    )
+
+
+# What a mission's new status does to its assignments: (from these statuses, to this one, why).
+FOLLOW: dict[str, tuple[frozenset[str], str, str]] = {
+    MissionStatus.CONFIRMED: (
+        frozenset({AssignmentStatus.ACCEPTED}),
+        AssignmentStatus.CONFIRMED,
+        "assignment.mission_confirmed",
+    ),
+    MissionStatus.DELIVERED: (
+        frozenset({AssignmentStatus.CONFIRMED}),
+        AssignmentStatus.COMPLETED,
+        "assignment.mission_delivered",
+    ),
+    MissionStatus.CANCELLED: (
+        OPEN_ASSIGNMENT_STATUSES,
+        AssignmentStatus.WITHDRAWN,
+        "assignment.mission_cancelled",
+    ),
+}
+
+
+def _assignments_follow(
+    mission: Mission, assignments: list[Assignment], by: User | None, note: str
+) -> None:
+    """Assignments follow their mission (confirmed, completed, withdrawn), each with a history
+    row saying why; the mission's notice tells the people, so no notice of their own."""
+    if mission.status not in FOLLOW:
+        return
+    from_statuses, to_status, why = FOLLOW[mission.status]
+    for a in assignments:
+        if a.status not in from_statuses:
+            continue
+        from_status, a.status = a.status, to_status
+        a.save(update_fields=["status", "updated_at", *a.refresh_busy_range(mission)])
+        assignment_history_add(
+            a,
+            from_status,
+            by,
+            note=note if to_status == AssignmentStatus.WITHDRAWN else "",
+            note_code=why,
+            note_params={"mission": mission.reference},
+        )
+
+
+def _requests_back_to_accepted(mission: Mission, by: User | None) -> None:
+    """Planned requests that no other live mission answers return to accepted."""
+    for req in mission.requests.filter(status=RequestStatus.PLANNED):
+        still = req.missions.exclude(pk=mission.pk).exclude(
+            status__in=[*DEAD_MISSION_STATUSES, MissionStatus.DRAFT]
+        )
+        if not still.exists():
+            request_transition(
+                request=req,
+                to_status=RequestStatus.ACCEPTED,
+                by=by,
+                note_code="request.unplanned",
+                note_params={"mission": mission.reference},
+            )
+
+
+def _requests_delivered(mission: Mission, by: User | None) -> None:
+    """Planned requests whose live missions are all delivered become delivered."""
+    for req in mission.requests.filter(status=RequestStatus.PLANNED):
+        pending = req.missions.exclude(status__in=[*DONE_MISSION_STATUSES, *DEAD_MISSION_STATUSES])
+        if not pending.exists():
+            request_transition(
+                request=req,
+                to_status=RequestStatus.DELIVERED,
+                by=by,
+                note_code="request.delivered_by_mission",
+                note_params={"mission": mission.reference},
+            )

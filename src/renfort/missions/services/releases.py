@@ -1,0 +1,77 @@
+"""The home administration's decision to release an expert for a mission."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from renfort.accounts.models import Role, User
+from renfort.accounts.services import notification_send
+from renfort.missions.locking import lock_assignment_commitments
+from renfort.missions.models import (
+    RELEASE_ASKED_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentStatus,
+)
+from renfort.missions.services.common import (
+    assignment_history_add,
+    mission_link,
+    secretariat_users,
+)
+from renfort.roster.models import ReleaseStatus
+
+
+@transaction.atomic
+def assignment_release_decide(*, assignment: Assignment, granted: bool, by: User) -> Assignment:
+    """The expert's home administration grants or refuses their release for this mission.
+
+    ``by`` must be a member focal point of that administration. A refusal withdraws the
+    assignment (the slot is free again); the secretariat and the expert are told either way.
+    """
+    # The expert, then the mission, then the assignment (missions/locking.py): a confirmation
+    # of the mission and this decision run one after the other, each on what the other left.
+    assignment, _experts = lock_assignment_commitments(assignment.pk)
+    expert = assignment.expert
+    names = {
+        "expert": str(expert),
+        "home": expert.home_administration.name,
+        "slot": assignment.slot.code,
+        "mission": assignment.slot.mission.reference,
+    }
+    if by.role != Role.MEMBER_FOCAL_POINT or by.organisation_id != expert.home_administration_id:
+        raise ValidationError(
+            _("Release: only a member focal point of %(home)s, home of %(expert)s, can decide it.")
+            % names
+        )
+    if assignment.status not in RELEASE_ASKED_ASSIGNMENT_STATUSES:
+        raise ValidationError(
+            _(
+                "Release of %(expert)s for slot %(slot)s: the assignment is %(status)s; a "
+                "release is decided while the expert is invited or has accepted."
+            )
+            % {**names, "status": AssignmentStatus(assignment.status).label}
+        )
+    if granted:
+        assignment.release_status = ReleaseStatus.GRANTED
+        assignment.save(update_fields=["release_status", "updated_at"])
+    else:
+        from_status = assignment.status
+        assignment.release_status = ReleaseStatus.REFUSED
+        assignment.status = AssignmentStatus.WITHDRAWN
+        busy = assignment.refresh_busy_range()
+        assignment.save(update_fields=["release_status", "status", "updated_at", *busy])
+        assignment_history_add(
+            assignment,
+            from_status,
+            by,
+            note_code="assignment.release_refused",
+            note_params={"home": names["home"]},
+        )
+    notification_send(
+        recipients=[*secretariat_users(), expert.user],
+        code="release.granted" if granted else "release.refused",
+        params={"expert": names["expert"], "home": names["home"], "reference": names["mission"]},
+        link=mission_link(assignment.slot.mission),
+    )
+    return assignment

@@ -1,0 +1,169 @@
+"""What the application writes for people is stored as codes: after the main flows, no
+notification, history note or decline reason holds a sentence the application wrote; every
+assignment status change left a history row; readers see it all in their own language."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from renfort.accounts.models import Notification
+from renfort.assistance.models import RequestStatusChange
+from renfort.assistance.services import request_submit, request_transition
+from renfort.lib import messages
+from renfort.missions.models import Assignment, AssignmentStatusChange, MissionStatusChange
+from renfort.missions.services import (
+    assignment_create,
+    assignment_release_decide,
+    assignment_swap,
+    assignment_transition,
+    mission_from_requests,
+    mission_set_dates,
+    mission_transition,
+)
+from renfort.testing import Personas, make_expert, next_year, topic
+
+# The only sentences people typed in the flows below.
+OWN_WORDS = {"", "Looks sound.", "On leave.", "Port closed."}
+
+
+def _main_flows(p: Personas) -> None:
+    """Submit, appraise, accept, plan, invite, accept, refuse the release, decline, swap,
+    grant, confirm, cancel; the actors speak French, whose words must not be stored."""
+    start = next_year(3, 1)
+    req = request_submit(
+        by=p.member,
+        title="Risk audit",
+        administrations=[p.admin_a],
+        topics=[topic("risk_management")],
+        level="operational",
+        needs="Train officers.",
+        preferred_start=start,
+        preferred_end=start + datetime.timedelta(days=60),
+        language="fr",
+    )
+    request_transition(
+        request=req, to_status="under_appraisal", by=p.secretariat, note="Looks sound."
+    )
+    req = request_transition(request=req, to_status="accepted", by=p.secretariat)
+    mission = mission_from_requests(requests=[req], by=p.secretariat)
+    slot = mission.slots.get()
+    mission_set_dates(mission=mission, start=start, end=start + datetime.timedelta(days=4))
+    mission_transition(mission=mission, to_status="planned", by=p.secretariat)
+
+    a = assignment_create(slot=slot, expert=p.expert, status="invited", by=p.secretariat)
+    assignment_transition(assignment=a, to_status="accepted", by=p.expert_user)
+    assignment_release_decide(assignment=a, granted=False, by=p.lender)
+    a = assignment_create(slot=slot, expert=p.expert, status="invited", by=p.secretariat)
+    assignment_transition(assignment=a, to_status="declined", by=p.expert_user, reason="On leave.")
+    a = assignment_create(slot=slot, expert=p.expert, by=p.secretariat)
+    other = make_expert(
+        home_administration=p.admin_c,
+        categories=["specialized_trainer"],
+        languages=["fr"],
+        skills={"risk_management": 3},
+    )
+    a = assignment_swap(assignment=a, expert=other, by=p.secretariat)
+    a = assignment_swap(assignment=a, expert=p.expert, by=p.secretariat)
+    assignment_transition(assignment=a, to_status="invited", by=p.secretariat)
+    assignment_transition(assignment=a, to_status="accepted", by=p.expert_user)
+    assignment_release_decide(assignment=a, granted=True, by=p.lender)
+    mission_transition(mission=mission, to_status="scheduled", by=p.secretariat)
+    mission_transition(mission=mission, to_status="confirmed", by=p.secretariat)
+    mission_transition(
+        mission=mission, to_status="cancelled", by=p.secretariat, note="Port closed."
+    )
+
+
+@pytest.mark.django_db
+def test_no_service_stores_a_sentence(personas: Personas) -> None:
+    with translation.override("fr"):
+        _main_flows(personas)
+
+    notifications = list(Notification.objects.all())
+    assert len({n.code for n in notifications}) >= 8
+    for n in notifications:
+        assert n.code and (n.subject, n.body) == ("", ""), n.code
+        messages.check(n.code, n.params)
+
+    rows = [
+        *RequestStatusChange.objects.all(),
+        *MissionStatusChange.objects.all(),
+        *AssignmentStatusChange.objects.all(),
+    ]
+    assert {r.note_code for r in rows} >= {
+        "request.planned_in_mission",
+        "request.unplanned",
+        "assignment.release_refused",
+        "assignment.replaced_by",
+        "assignment.mission_confirmed",
+        "assignment.mission_cancelled",
+    }
+    for row in rows:
+        assert row.note in OWN_WORDS, row.note
+        if row.note_code:
+            messages.check(row.note_code, row.note_params)
+    assert set(Assignment.objects.values_list("decline_reason", flat=True)) <= OWN_WORDS
+
+
+@pytest.mark.django_db
+def test_every_assignment_status_change_leaves_a_history_row(personas: Personas) -> None:
+    _main_flows(personas)
+    for a in Assignment.objects.prefetch_related("history"):
+        steps = [(s.from_status, s.to_status) for s in a.history.all()]
+        assert steps[0][0] == "" and steps[-1][1] == a.status, steps
+        assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(steps))
+    withdrawn = AssignmentStatusChange.objects.get(note_code="assignment.release_refused")
+    assert (withdrawn.from_status, withdrawn.to_status, withdrawn.by) == (
+        "accepted",
+        "withdrawn",
+        personas.lender,
+    )
+
+
+@pytest.mark.django_db
+def test_a_french_reader_sees_french_what_an_english_action_wrote(client, personas) -> None:
+    with translation.override("en"):
+        _main_flows(personas)
+    client.force_login(personas.member)
+    french = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "est désormais : Planifiée." in french and "Planifiée dans la mission" in french
+    assert "annulée" in french and "Port closed." in french
+    assert "is now Planned." in english and "Planned in mission" in english
+    assert "est désormais" not in english
+
+
+@pytest.mark.django_db
+def test_an_english_reader_sees_english_what_a_french_action_wrote(client, personas) -> None:
+    personas.expert_user.language = "fr"
+    personas.expert_user.save()
+    with translation.override("fr"):
+        _main_flows(personas)
+    client.force_login(personas.secretariat)
+    html = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Ana Lima: Declined for mission" in html and "On leave." in html
+    assert "Release refused: Ana Lima for mission" in html
+    assert "Refusée" not in html and "Mise à disposition" not in html
+
+
+@pytest.mark.django_db
+def test_the_mission_page_shows_each_assignment_history_in_the_readers_language(
+    client, personas, django_assert_max_num_queries
+) -> None:
+    _main_flows(personas)
+    mission = Assignment.objects.filter(expert=personas.expert)[0].slot.mission
+    client.force_login(personas.secretariat)
+    url = reverse("missions:mission_detail", args=[mission.pk])
+    with django_assert_max_num_queries(20):
+        french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Historique" in french
+    assert "Mise à disposition refusée par French Customs." in french
+    assert "Remplacé par" in french and f"La mission {mission.reference} est annulée." in french
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Release refused by French Customs." in english
+    assert f"Mission {mission.reference} is cancelled." in english

@@ -1,0 +1,207 @@
+"""The Experts' Requirement Matrix: the open slots of missions still being staffed, where a
+member focal point offers one of the administration's experts (a proposed assignment) and the
+regional coordinators read their region's needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from renfort.accounts.http import AuthedRequest
+from renfort.accounts.models import Role, User
+from renfort.accounts.permissions import role_required
+from renfort.lib.http import is_htmx
+from renfort.missions import services
+from renfort.missions.candidates import Pool, candidates, expert_pool
+from renfort.missions.eligibility import crew_of
+from renfort.missions.forms import MatrixFilterForm, OfferForm, apply_error
+from renfort.missions.models import (
+    EDITABLE_MISSION_STATUSES,
+    Assignment,
+    AssignmentSource,
+    AssignmentStatus,
+    Mission,
+    Slot,
+    SlotRequirement,
+)
+from renfort.missions.selectors import missions_in_period
+from renfort.missions.views.common import SECRETARIAT, paginate
+from renfort.roster.models import Topic
+from renfort.roster.selectors import experts_visible_to
+
+# Regional coordinators read their region's open slots; only members offer experts.
+MATRIX_ROLES = (SECRETARIAT, Role.REGIONAL_COORDINATOR, Role.MEMBER_FOCAL_POINT)
+
+
+def _active_on_slot() -> Exists:
+    return Exists(Assignment.objects.active().filter(slot=OuterRef("pk")))
+
+
+def open_slots() -> QuerySet[Slot]:
+    """Unfilled slots of missions not yet confirmed: lending administrations may still offer
+    experts for them."""
+    return (
+        Slot.objects.filter(mission__status__in=EDITABLE_MISSION_STATUSES)
+        .annotate(staffed=_active_on_slot())
+        .filter(staffed=False)
+    )
+
+
+def _filter_slots(qs: QuerySet[Slot], data: dict[str, Any]) -> QuerySet[Slot]:
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    topic: Topic | None = data.get("topic")
+    if topic is not None:
+        qs = qs.filter(requirements__topic=topic)
+    if data.get("language"):
+        qs = qs.filter(mission__language=data["language"])
+    if data.get("region"):
+        qs = qs.filter(
+            mission_id__in=Mission.objects.filter(beneficiaries__region=data["region"]).values("id")
+        )
+    if data.get("period_from") or data.get("period_to"):
+        missions = missions_in_period(
+            Mission.objects.all(), data.get("period_from"), data.get("period_to")
+        )
+        qs = qs.filter(mission_id__in=missions.values("id"))
+    return qs
+
+
+def _offering_pool(user: User) -> Pool:
+    """Experts a user may offer: a member focal point its administration's active experts."""
+    if user.role != Role.MEMBER_FOCAL_POINT:
+        return Pool()
+    return expert_pool(experts_visible_to(user))
+
+
+@dataclass
+class MatrixRow:
+    slot: Slot
+    form: OfferForm | None
+
+
+def _matrix_rows(
+    slots: Sequence[Slot], pool: Pool, bound: dict[int, OfferForm] | None = None
+) -> list[MatrixRow]:
+    rows = []
+    crews = crew_of({s.mission_id for s in slots}) if pool.experts else {}
+    for slot in slots:
+        form = None
+        if pool.experts:
+            of_category, fitting = candidates(
+                slot,
+                pool,
+                beneficiaries=slot.mission.beneficiaries.all(),
+                crew=crews.get(slot.mission_id, []),
+            )
+            form = (bound or {}).get(slot.pk) or OfferForm(
+                experts=of_category, suggested=fitting, auto_id=f"id_offer{slot.pk}_%s"
+            )
+        rows.append(MatrixRow(slot, form))
+    return rows
+
+
+@role_required(*MATRIX_ROLES)
+@require_GET
+def matrix(request: AuthedRequest) -> HttpResponse:
+    """The Experts' Requirement Matrix: open slots lending administrations can offer for."""
+    form = MatrixFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    slots = _filter_slots(open_slots(), data)
+    user = request.user
+    if user.role == Role.REGIONAL_COORDINATOR:
+        region = user.organisation.region if user.organisation else ""
+        slots = slots.filter(
+            mission_id__in=Mission.objects.filter(beneficiaries__region=region).values("id")
+        )
+    slots = (
+        slots.select_related("mission")
+        .prefetch_related(
+            Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
+            "mission__beneficiaries",
+        )
+        .order_by("mission__start", "mission__window_start", "mission__reference", "position")
+        .distinct()
+    )
+    page = paginate(request, slots)
+    pool = _offering_pool(request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": _matrix_rows(list(page.object_list), pool),
+        "can_offer": request.user.role == Role.MEMBER_FOCAL_POINT,
+        "has_experts": bool(pool.experts),
+    }
+    template = "missions/matrix.html"
+    if is_htmx(request):
+        template += "#matrix-table"
+    return render(request, template, context)
+
+
+@role_required(Role.MEMBER_FOCAL_POINT)
+def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Offer one of the administration's experts for an open slot (a proposed assignment).
+
+    The secretariat staffs slots from the mission's page instead.
+    """
+    slot = get_object_or_404(
+        open_slots()
+        .select_related("mission")
+        .prefetch_related(
+            Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
+            "mission__beneficiaries",
+        ),
+        pk=pk,
+    )
+    experts, fitting = candidates(
+        slot,
+        _offering_pool(request.user),
+        beneficiaries=slot.mission.beneficiaries.all(),
+        crew=crew_of([slot.mission_id]).get(slot.mission_id, []),
+    )
+    form = OfferForm(
+        request.POST or None,
+        experts=experts,
+        suggested=fitting,
+        auto_id=f"id_offer{slot.pk}_%s",
+    )
+    if request.method == "POST" and form.is_valid():
+        expert = form.cleaned_data["expert"]
+        try:
+            services.assignment_create(
+                slot=slot,
+                expert=expert,
+                source=AssignmentSource.MANUAL,
+                status=AssignmentStatus.PROPOSED,
+                explanation=_("Offered by %(org)s through the Experts' Requirement Matrix.")
+                % {"org": request.user.organisation},
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_error(form, exc, "expert")
+        else:
+            message = _("%(expert)s offered for %(slot)s; the secretariat will consider it.") % {
+                "expert": expert,
+                "slot": slot.code,
+            }
+            if is_htmx(request):
+                return render(
+                    request,
+                    "missions/matrix.html#matrix-offered",
+                    {"slot": slot, "message": message},
+                )
+            messages.success(request, message)
+            return redirect("missions:matrix")
+    context = {"slot": slot, "form": form, "row": MatrixRow(slot, form), "can_offer": True}
+    if is_htmx(request):
+        return render(request, "missions/matrix.html#matrix-row", context)
+    return render(request, "missions/matrix_offer.html", context)

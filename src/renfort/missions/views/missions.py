@@ -1,0 +1,191 @@
+"""The plan (the missions the user may see, filtered and paginated), a mission's page, and the
+secretariat's changes to a mission's status and dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from renfort.accounts.http import AuthedRequest
+from renfort.accounts.permissions import role_required
+from renfort.lib.http import is_htmx
+from renfort.missions import services
+from renfort.missions.forms import DatesForm, MissionFilterForm, TransitionForm, apply_error
+from renfort.missions.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    Assignment,
+    Mission,
+    MissionStatus,
+    Slot,
+)
+from renfort.missions.selectors import mission_for_user, missions_in_period, missions_visible_to
+from renfort.missions.views.common import (
+    ALL_ROLES,
+    SECRETARIAT,
+    paginate,
+)
+from renfort.missions.views.detail import done, render_detail
+from renfort.roster.models import Topic
+
+
+def _status_order() -> Case:
+    return Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(MissionStatus.values)],
+        output_field=IntegerField(),
+    )
+
+
+def _with_open_slots(qs: QuerySet[Mission]) -> QuerySet[Mission]:
+    """Annotate ``slot_count`` and ``staffed_count`` (slots with an active assignment).
+
+    Correlated subqueries rather than joins: a paginated list computes them for its page only.
+    """
+    slots = (
+        Slot.objects.filter(mission=OuterRef("pk"))
+        .order_by()
+        .values("mission")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    staffed = (
+        Assignment.objects.filter(
+            slot__mission=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
+        )
+        .order_by()
+        .values("slot__mission")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(
+        slot_count=Coalesce(Subquery(slots, output_field=IntegerField()), 0),
+        staffed_count=Coalesce(Subquery(staffed, output_field=IntegerField()), 0),
+    )
+
+
+def _filter_missions(qs: QuerySet[Mission], data: dict[str, Any]) -> QuerySet[Mission]:
+    if data.get("q"):
+        qs = qs.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if data.get("type"):
+        qs = qs.filter(type=data["type"])
+    if data.get("level"):
+        qs = qs.filter(level=data["level"])
+    if data.get("region"):
+        qs = qs.filter(
+            id__in=Mission.objects.filter(beneficiaries__region=data["region"]).values("id")
+        )
+    topic: Topic | None = data.get("topic")
+    if topic is not None:
+        qs = qs.filter(
+            Q(id__in=Slot.objects.filter(requirements__topic=topic).values("mission_id"))
+            | Q(id__in=Mission.objects.filter(requests__topics=topic).values("id"))
+        )
+    if data.get("period_from") or data.get("period_to"):
+        qs = missions_in_period(qs, data.get("period_from"), data.get("period_to"))
+    return qs
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def mission_list(request: AuthedRequest) -> HttpResponse:
+    """The plan: the missions the user may see, by status, filtered and paginated."""
+    form = MissionFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    missions = _filter_missions(missions_visible_to(request.user), data)
+    counts = dict(
+        missions.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    if data.get("status"):
+        missions = missions.filter(status=data["status"])
+    missions = (
+        _with_open_slots(missions)
+        .annotate(status_order=_status_order())
+        .prefetch_related("beneficiaries")
+        .order_by("status_order", "start", "window_start", "reference")
+    )
+    by_status = [(value, label, counts.get(value, 0)) for value, label in MissionStatus.choices]
+    context = {
+        "form": form,
+        "page": paginate(request, missions),
+        "by_status": by_status,
+        "total": sum(counts.values()),
+        "current_status": data.get("status", ""),
+    }
+    template = "missions/mission_list.html"
+    if is_htmx(request):
+        template += "#mission-table"
+    return render(request, template, context)
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def mission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A mission: requests, beneficiaries, dates, slots with their assignments, history,
+    agreements; the secretariat's actions."""
+    return render_detail(request, mission_for_user(request.user, pk))
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def mission_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    mission = mission_for_user(request.user, pk)
+    form = TransitionForm(request.POST, current=mission.status)
+    if form.is_valid():
+        try:
+            services.mission_transition(
+                mission=mission,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_error(form, exc, "to_status")
+        else:
+            return done(
+                request,
+                mission,
+                _("Mission %(ref)s is now %(status)s.")
+                % {
+                    "ref": mission.reference,
+                    "status": MissionStatus(form.cleaned_data["to_status"]).label,
+                },
+            )
+    mission.refresh_from_db()
+    return render_detail(request, mission, transition_form=form)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def mission_set_dates(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    mission = mission_for_user(request.user, pk)
+    form = DatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mission_set_dates(
+                mission=mission,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_error(form, exc, None)
+        else:
+            return done(request, mission, _("Dates set."))
+    mission.refresh_from_db()
+    return render_detail(request, mission, dates_form=form)

@@ -1,0 +1,306 @@
+"""Out: the database as a problem in the planner's exchange format.
+
+``problem_build`` turns chosen missions and the released expert pool into a problem dict in
+the planner's exchange format (``renfort/planner/schemas/instance.schema.json``). Slot ids are
+``Slot.code``, expert ids ``str(Expert.pk)``, mission ids ``Mission.reference``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renfort.missions.eligibility import bookings_of
+from renfort.missions.models import Assignment, Mission, Slot, SlotRequirement
+from renfort.roster.models import Category, Expert, Skill
+
+FORMAT = "renfort-planning/1"
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+Period = tuple[datetime.date, datetime.date]
+
+
+def _iso(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+def mission_first_day(mission: Mission) -> datetime.date | None:
+    return mission.start or mission.window_start
+
+
+def plannable_missions() -> QuerySet[Mission]:
+    """Missions a planner run may include: not yet confirmed (dates and people may still
+    change: ``Mission.objects.editable()``) and with at least one slot."""
+    return (
+        Mission.objects.editable()
+        .filter(slots__isnull=False)
+        .distinct()
+        .order_by("start", "window_start", "reference")
+    )
+
+
+def missions_for_run(
+    *,
+    missions: Iterable[Mission] = (),
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+) -> list[Mission]:
+    """The chosen missions plus every plannable mission whose dates or window meet the period."""
+    ids = {m.pk for m in missions}
+    if period_start is not None or period_end is not None:
+        lo = period_start or datetime.date.min
+        hi = period_end or datetime.date.max
+        in_period = plannable_missions().filter(
+            Q(start__isnull=False, start__lte=hi, end__gte=lo)
+            | Q(start__isnull=True, window_start__lte=hi, window_end__gte=lo)
+        )
+        ids.update(in_period.values_list("pk", flat=True))
+    return list(plannable_missions().filter(pk__in=ids))
+
+
+def missions_with_details(ids: Iterable[int]) -> list[Mission]:
+    """The missions with beneficiaries, slots and slot requirements prefetched."""
+    return list(
+        Mission.objects.filter(pk__in=list(ids))
+        .prefetch_related(
+            "beneficiaries",
+            Prefetch(
+                "slots",
+                queryset=Slot.objects.order_by("position").prefetch_related(
+                    Prefetch(
+                        "requirements", queryset=SlotRequirement.objects.select_related("topic")
+                    )
+                ),
+            ),
+        )
+        .order_by("start", "window_start", "reference")
+    )
+
+
+def experts_with_details(qs: QuerySet[Expert]) -> list[Expert]:
+    """The experts with home administration, skills and unavailable periods loaded."""
+    return list(
+        qs.select_related("home_administration").prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.select_related("topic")),
+            "unavailable",
+        )
+    )
+
+
+def slot_skills(slot: Slot) -> dict[str, int]:
+    return {r.topic.code: r.level for r in slot.requirements.all()}
+
+
+def expert_skills(expert: Expert) -> dict[str, int]:
+    return {s.topic.code: s.level for s in expert.skills.all()}
+
+
+def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
+    """The mission in exchange format, or None and why it cannot go to the planner."""
+    slots = list(mission.slots.all())
+    if not slots:
+        return None, _("it has no expert slot")
+    countries = sorted(
+        {b.country.upper() for b in mission.beneficiaries.all() if COUNTRY.match(b.country.upper())}
+    )
+    if not countries:
+        return None, _("no beneficiary administration has a country")
+    if not LANGUAGE.match(mission.language.lower()):
+        return None, _("its language is not an ISO 639-1 code")
+    entry: dict[str, Any] = {
+        "id": mission.reference,
+        "beneficiaries": countries,
+        "language": mission.language.lower(),
+        "level": mission.level,
+        "priority": mission.priority,
+        "distinct_countries": mission.distinct_countries,
+    }
+    if mission.start is not None and mission.end is not None:
+        entry["start"], entry["end"] = _iso(mission.start), _iso(mission.end)
+    elif mission.window_start is not None and mission.window_end is not None:
+        duration = mission.duration_days or 0
+        if (mission.window_end - mission.window_start).days + 1 < duration:
+            return None, _("its window is shorter than its duration")
+        entry["window"] = [_iso(mission.window_start), _iso(mission.window_end)]
+        entry["duration_days"] = duration
+    else:
+        return None, _("it has neither dates nor a window")
+    entry["slots"] = [
+        {"id": s.code, "category": s.category, "skills": slot_skills(s)} for s in slots
+    ]
+    return entry, ""
+
+
+def _plan_year(missions: Sequence[Mission], period_start: datetime.date | None) -> int:
+    firsts = [d for d in (mission_first_day(m) for m in missions) if d is not None]
+    if period_start is not None:
+        return period_start.year
+    if firsts:
+        return min(firsts).year
+    return timezone.localdate().year
+
+
+@dataclass
+class BuiltProblem:
+    problem: dict[str, Any]
+    missions: list[Mission]
+    left_out: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Commitments:
+    """What experts already do outside the problem: blocked periods and released days used."""
+
+    busy: dict[int, list[Period]] = field(default_factory=lambda: defaultdict(list))
+    used: Counter[int] = field(default_factory=Counter)
+
+
+def _pins(
+    kept_ids: set[int], slot_codes: set[str], extra_pins: Iterable[tuple[str, str]]
+) -> dict[str, str]:
+    """Slot code → expert id: every held slot of these missions (its open assignment), then the
+    coordinator's pins."""
+    holding = (
+        Assignment.objects.open()
+        .filter(slot__mission_id__in=kept_ids)
+        .select_related("slot__mission")
+        .order_by("slot__mission__reference", "slot__position")
+    )
+    pins: dict[str, str] = {a.slot.code: str(a.expert_id) for a in holding}
+    for slot_code, expert_id in extra_pins:
+        if slot_code in slot_codes:
+            pins.setdefault(slot_code, str(expert_id))
+    return pins
+
+
+def _commitments(
+    experts: Sequence[Expert], kept_ids: set[int], year: int, travel: int
+) -> _Commitments:
+    """The experts' bookings outside this problem, as the availability rule reads them
+    (``eligibility.bookings_of``): each blocks its mission's days widened by the travel days on
+    either side (so the planner keeps the rule's gap), and uses released days in the plan's
+    year (a mission across New Year counts its days in each year, as the rule does)."""
+    found = _Commitments()
+    pad = datetime.timedelta(days=travel)
+    outside = bookings_of([e.pk for e in experts], exclude_missions=kept_ids)
+    for expert_id, bookings in outside.items():
+        for booking in bookings:
+            if booking.start is not None and booking.end is not None:
+                found.busy[expert_id].append((booking.start - pad, booking.end + pad))
+            found.used[expert_id] += booking.days.get(year, 0)
+    return found
+
+
+def _expert_entry(expert: Expert, pinned: bool, commitments: _Commitments) -> dict[str, Any] | None:
+    """The expert in exchange format, or None when the planner could not use them."""
+    country = (expert.home_administration.country or "").upper()
+    country = country if COUNTRY.match(country) else ""
+    categories = [c for c in expert.categories if c in Category.values]
+    languages = sorted({str(x).lower() for x in expert.languages if LANGUAGE.match(str(x).lower())})
+    if not country or not categories or not languages:
+        if not pinned:
+            return None
+        # A pinned expert must be known to the planner; keep them with what we have.
+        country = country or "ZZ"
+        categories = categories or [Category.TECHNICAL_OPERATIONAL_EXPERT.value]
+        languages = languages or ["en"]
+    periods = [(u.start, u.end) for u in expert.unavailable.all()]
+    periods += commitments.busy.get(expert.pk, [])
+    return {
+        "id": str(expert.pk),
+        "country": country,
+        "categories": categories,
+        "languages": languages,
+        "skills": expert_skills(expert),
+        "unavailable": [[_iso(a), _iso(b)] for a, b in sorted(periods)],
+        "max_days": max(0, expert.released_days_per_year - commitments.used[expert.pk]),
+    }
+
+
+def problem_build(
+    *,
+    missions: Iterable[Mission],
+    period_start: datetime.date | None = None,
+    extra_pins: Iterable[tuple[str, str]] = (),
+    time_limit_s: float | None = None,
+    travel_days: int | None = None,
+) -> BuiltProblem:
+    """The planning problem for these missions and the released pool.
+
+    - Pins: every assignment that holds a slot of these missions (proposed, invited, accepted,
+      confirmed), plus ``extra_pins`` (slot code, expert id) the coordinator pinned in a review.
+    - Experts: the pool, plus any pinned expert outside it (the planner must know them).
+    - Unavailability: the expert's unavailable periods, and the dates of their missions outside
+      this problem, widened by the travel days on each side.
+    - ``max_days``: released days per year minus the days of active assignments outside this
+      problem in the plan's year (the period's, else the first mission's).
+    """
+    travel = settings.PLANNER_TRAVEL_DAYS if travel_days is None else travel_days
+    limit = settings.PLANNER_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+    chosen = missions_with_details(m.pk for m in missions)
+    year = _plan_year(chosen, period_start)
+
+    entries: list[dict[str, Any]] = []
+    left_out: list[dict[str, str]] = []
+    kept: list[Mission] = []
+    for mission in chosen:
+        entry, why = _mission_entry(mission)
+        if entry is None:
+            left_out.append({"mission": mission.reference, "reason": why})
+        else:
+            entries.append(entry)
+            kept.append(mission)
+    kept_ids = {m.pk for m in kept}
+    pins = _pins(kept_ids, {s.code for m in kept for s in m.slots.all()}, extra_pins)
+
+    pinned_ids = {int(e) for e in pins.values()}
+    experts = experts_with_details(
+        Expert.objects.filter(Q(pk__in=Expert.objects.in_pool()) | Q(pk__in=pinned_ids))
+    )
+    commitments = _commitments(experts, kept_ids, year, travel)
+    pinned = set(pins.values())
+    expert_entries = [
+        e
+        for e in (_expert_entry(x, str(x.pk) in pinned, commitments) for x in experts)
+        if e is not None
+    ]
+
+    problem: dict[str, Any] = {
+        "format": FORMAT,
+        "settings": {"travel_days": travel, "time_limit_s": limit, "seed": 0},
+        "experts": expert_entries,
+        "missions": entries,
+        "pinned": [{"slot": s, "expert": e} for s, e in sorted(pins.items())],
+    }
+    return BuiltProblem(problem=problem, missions=kept, left_out=left_out)
+
+
+def fit_explanation(
+    problem: Mapping[str, Any], mission_id: str, slot_id: str, expert_id: str
+) -> str:
+    """Why the expert fits the slot, from the problem's own data (when the planner gave none)."""
+    mission = next((m for m in problem["missions"] if m["id"] == mission_id), None)
+    expert = next((e for e in problem["experts"] if e["id"] == expert_id), None)
+    if mission is None or expert is None:
+        return ""
+    slot: dict[str, Any] = next((s for s in mission["slots"] if s["id"] == slot_id), {})
+    category = str(slot.get("category", ""))
+    parts = [str(Category(category).label) if category in Category.values else category]
+    parts.append(_("speaks %(lang)s") % {"lang": mission["language"]})
+    for topic, need in sorted(slot.get("skills", {}).items()):
+        have = expert.get("skills", {}).get(topic, 0)
+        parts.append(
+            _("%(topic)s %(have)s (needs %(need)s)") % {"topic": topic, "have": have, "need": need}
+        )
+    parts.append(_("from %(country)s") % {"country": expert["country"]})
+    return "; ".join(p for p in parts if p)

@@ -1,0 +1,270 @@
+"""Reads: planner runs for the people who may see them, and a finished plan read against the
+database for the review page.
+
+The stored plan (``PlannerRun.plan``) is the planner's answer plus a few keys of our own,
+which the solution schema allows: ``left_out`` (missions that could not be sent to the planner,
+with why), ``previous_run`` (the run this one re-plans), and on each proposed assignment
+``explanation``, ``pinned`` and ``swapped``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.fields.json import KT
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renfort.accounts.models import Role, User
+from renfort.missions.eligibility import needs_of, qualified_experts
+from renfort.missions.models import Assignment, AssignmentStatus, Mission, Slot, SlotRequirement
+from renfort.planning.models import PlannerRun, PlannerRunStatus
+from renfort.roster.models import Expert, Skill
+
+
+def run_for_user(user: User, pk: int) -> PlannerRun:
+    """The run if the user may see it (runs belong to the secretariat); 404 otherwise."""
+    if getattr(user, "role", "") != Role.SECRETARIAT_COORDINATOR:
+        raise Http404("No such planner run.")
+    try:
+        return PlannerRun.objects.get(pk=pk)
+    except PlannerRun.DoesNotExist as exc:
+        raise Http404("No such planner run.") from exc
+
+
+def runs_with_outcome() -> QuerySet[PlannerRun]:
+    """Planner runs, newest first, with their outcome (plans themselves are not loaded)."""
+    return (
+        PlannerRun.objects.select_related("created_by")
+        .defer("problem", "progress", "plan")
+        .annotate(
+            mission_count=Count("missions", distinct=True),
+            primary=KT("plan__objective__primary"),
+            bound=KT("plan__objective__primary_bound"),
+            plan_status=KT("plan__status"),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_finished_run() -> PlannerRun | None:
+    return (
+        PlannerRun.objects.filter(status=PlannerRunStatus.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def run_is_stalled(run: PlannerRun, *, grace_s: float = 600) -> bool:
+    """Queued or running well past its time limit: the worker is probably not running."""
+    if run.status not in (PlannerRunStatus.QUEUED, PlannerRunStatus.RUNNING):
+        return False
+    age = (timezone.now() - run.created_at).total_seconds()
+    return age > run.time_limit_s + grace_s
+
+
+def date_or_none(value: Any) -> datetime.date | None:
+    """A date from the plan's ISO text, or None when there is none (or it is not a date)."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def proposal_for_slot(run: PlannerRun, slot_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The plan's mission entry and proposed assignment for the slot; refuses an unknown slot."""
+    for entry in run.plan.get("missions", []):
+        for a in entry.get("assignments") or []:
+            if a["slot"] == slot_code:
+                return entry, a
+    raise ValidationError(
+        {"slot": _("Slot %(slot)s has no proposal in this plan.") % {"slot": slot_code}}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The review of a finished plan
+
+
+class ProposalState:
+    OPEN = "open"  # a proposal only
+    HELD = "held"  # the slot already holds this expert in the database
+    TAKEN = "taken"  # the slot holds another expert now: accepting is impossible
+
+
+@dataclass
+class Proposal:
+    slot: Slot
+    expert: Expert | None
+    expert_id: str
+    fit: float | None
+    explanation: str
+    pinned: bool
+    swapped: bool
+    state: str
+    assignment: Assignment | None = None
+    # The expert already declined this slot once (their reason), worth a look before inviting.
+    declined: str | None = None
+
+    @property
+    def acceptable(self) -> bool:
+        return self.state == ProposalState.OPEN and self.expert is not None
+
+
+@dataclass
+class MissionReview:
+    mission: Mission | None
+    mission_id: str
+    staffed: bool
+    start: datetime.date | None
+    end: datetime.date | None
+    proposals: list[Proposal]
+    reasons: list[str]
+
+
+@dataclass
+class Review:
+    staffed: list[MissionReview]
+    unstaffed: list[MissionReview]
+    left_out: list[dict[str, str]]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for m in self.staffed for p in m.proposals if p.acceptable)
+
+
+@dataclass
+class _ReviewRows:
+    """The database rows a review needs, each loaded in one query."""
+
+    missions: dict[str, Mission]
+    slots: dict[str, Slot]
+    experts: dict[str, Expert]
+    holding: dict[int, Assignment]
+    declined: dict[tuple[int, int], str]
+
+
+def _review_rows(entries: list[dict[str, Any]]) -> _ReviewRows:
+    refs = [e["id"] for e in entries]
+    missions = {
+        m.reference: m
+        for m in Mission.objects.filter(reference__in=refs).prefetch_related(
+            Prefetch("slots", queryset=Slot.objects.order_by("position"))
+        )
+    }
+    slots = {s.code: s for m in missions.values() for s in m.slots.all()}
+    for m in missions.values():
+        for s in m.slots.all():
+            s.mission = m  # spare a query per slot in templates
+    expert_ids = {
+        int(a["expert"])
+        for e in entries
+        for a in e.get("assignments") or []
+        if str(a.get("expert", "")).isdigit()
+    }
+    experts = {
+        str(x.pk): x
+        for x in Expert.objects.filter(pk__in=expert_ids).select_related("home_administration")
+    }
+    holding = {
+        a.slot_id: a
+        for a in Assignment.objects.open()
+        .filter(slot__in=list(slots.values()))
+        .select_related("expert")
+    }
+    declined = {
+        (slot_id, expert_id): reason
+        for slot_id, expert_id, reason in Assignment.objects.filter(
+            slot__in=list(slots.values()), status=AssignmentStatus.DECLINED
+        ).values_list("slot_id", "expert_id", "decline_reason")
+    }
+    return _ReviewRows(missions, slots, experts, holding, declined)
+
+
+def _proposal(rows: _ReviewRows, slot: Slot, a: Mapping[str, Any]) -> Proposal:
+    """One proposed assignment of the plan, with what the database holds for its slot."""
+    held = rows.holding.get(slot.pk)
+    if held is None:
+        state = ProposalState.OPEN
+    elif str(held.expert_id) == str(a["expert"]):
+        state = ProposalState.HELD
+    else:
+        state = ProposalState.TAKEN
+    expert_id = str(a["expert"])
+    return Proposal(
+        slot=slot,
+        expert=rows.experts.get(expert_id),
+        expert_id=expert_id,
+        fit=a.get("fit"),
+        explanation=a.get("explanation", ""),
+        pinned=held.pinned if state == ProposalState.HELD and held else bool(a.get("pinned")),
+        swapped=bool(a.get("swapped")),
+        state=state,
+        assignment=held,
+        declined=rows.declined.get((slot.pk, int(expert_id))) if expert_id.isdigit() else None,
+    )
+
+
+def run_review(run: PlannerRun) -> Review:
+    """The plan read against the database, in a fixed number of queries."""
+    entries = run.plan.get("missions", []) if run.plan else []
+    rows = _review_rows(entries)
+    staffed: list[MissionReview] = []
+    unstaffed: list[MissionReview] = []
+    for entry in entries:
+        proposals = [
+            _proposal(rows, rows.slots[a["slot"]], a)
+            for a in entry.get("assignments") or []
+            if a["slot"] in rows.slots
+        ]
+        review = MissionReview(
+            mission=rows.missions.get(entry["id"]),
+            mission_id=entry["id"],
+            staffed=bool(entry.get("staffed")),
+            start=date_or_none(entry.get("start")),
+            end=date_or_none(entry.get("end")),
+            proposals=proposals,
+            reasons=list(entry.get("reasons") or []),
+        )
+        (staffed if review.staffed else unstaffed).append(review)
+    return Review(staffed=staffed, unstaffed=unstaffed, left_out=list(run.plan.get("left_out", [])))
+
+
+def swap_candidates(*, run: PlannerRun, slot_code: str, limit: int = 60) -> list[Expert]:
+    """Pool experts whom the pool and profile rules accept for the slot (category, topic
+    levels, language, from outside the beneficiaries: ``eligibility.qualified_experts``, in
+    SQL), but the one proposed now; the furthest above the required levels first.
+
+    Availability and the mission's other experts are checked when the coordinator picks one
+    (``proposal_swap``): at the plan's dates and against the plan's other proposals, which
+    only the plan holds.
+    """
+    entry, current = proposal_for_slot(run, slot_code)
+    slot = (
+        Slot.objects.select_related("mission")
+        .prefetch_related(
+            Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
+            "mission__beneficiaries",
+        )
+        .get(mission__reference=entry["id"], position=int(slot_code.rsplit("-", 1)[1]))
+    )
+    needs = needs_of(slot)
+    qualified = qualified_experts(needs).select_related("home_administration")
+    if str(current["expert"]).isdigit():
+        qualified = qualified.exclude(pk=int(current["expert"]))
+    qualified = qualified.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.only("expert", "topic", "level"))
+    )
+    scored: list[tuple[int, str, Expert]] = []
+    for expert in qualified:
+        levels = {s.topic_id: s.level for s in expert.skills.all()}
+        margin = sum(levels[t] - level for t, level in needs.levels.items())
+        scored.append((-margin, str(expert), expert))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [x[2] for x in scored[:limit]]

@@ -1,0 +1,13 @@
+"""Background tasks of the planning app (django-tasks; ``renfort worker`` runs them)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from renfort.planning.solving import planner_run_execute
+
+
+@task()
+def planner_run_task(run_id: int) -> None:
+    """Solve one planner run; progress, plan and failure are recorded on the run."""
+    planner_run_execute(run_id=run_id)

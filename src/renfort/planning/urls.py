@@ -1,0 +1,15 @@
+from django.urls import path
+
+from renfort.planning import views
+
+app_name = "planner"
+urlpatterns = [
+    path("", views.run_list, name="run_list"),
+    path("new/", views.run_create, name="run_create"),
+    path("gaps/", views.gaps, name="gaps"),
+    path("<int:pk>/", views.run_detail, name="run_detail"),
+    path("<int:pk>/accept/", views.run_accept, name="run_accept"),
+    path("<int:pk>/rerun/", views.run_rerun, name="run_rerun"),
+    path("<int:pk>/proposals/<str:slot>/swap/", views.run_swap, name="run_swap"),
+    path("<int:pk>/proposals/<str:slot>/pin/", views.run_pin, name="run_pin"),
+]

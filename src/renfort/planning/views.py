@@ -1,0 +1,188 @@
+"""The planner from the browser: start a run, watch it, review and act on its proposal,
+and the pool gap analysis drawn from the latest run.
+
+Runs belong to the secretariat: every run page is for secretariat coordinators only (another
+role gets 403; a run that does not exist answers 404). The pool gaps page is also open to
+regional coordinators (their region's missions), member focal points (as lending
+administrations) and donor focal points; experts get 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from renfort.accounts.http import AuthedRequest
+from renfort.accounts.models import Role
+from renfort.accounts.permissions import role_required
+from renfort.lib.forms import add_service_error
+from renfort.planning import selectors, services
+from renfort.planning.charts import progress_chart
+from renfort.planning.forms import RunCreateForm, SwapForm
+from renfort.planning.gaps import pool_gaps
+from renfort.planning.models import PlannerRunStatus
+
+SECRETARIAT = Role.SECRETARIAT_COORDINATOR
+GAP_ROLES = (
+    Role.SECRETARIAT_COORDINATOR,
+    Role.REGIONAL_COORDINATOR,
+    Role.MEMBER_FOCAL_POINT,
+    Role.DONOR_FOCAL_POINT,
+)
+PAGE_SIZE = 25
+FINISHED = (PlannerRunStatus.DONE, PlannerRunStatus.FAILED)
+
+
+@role_required(SECRETARIAT)
+@require_GET
+def run_list(request: AuthedRequest) -> HttpResponse:
+    """Planner runs, newest first, with their outcome (plans themselves are not loaded)."""
+    page = Paginator(selectors.runs_with_outcome(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "planner/run_list.html", {"page": page})
+
+
+@role_required(SECRETARIAT)
+@require_http_methods(["GET", "POST"])
+def run_create(request: AuthedRequest) -> HttpResponseBase:
+    """Choose missions and/or a period and a time limit; the run goes to the worker."""
+    form = RunCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.planner_run_start(
+                by=request.user,
+                missions=form.cleaned_data["missions"],
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                time_limit_s=form.cleaned_data["time_limit_s"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect("planner:run_detail", pk=run.pk)
+    return render(request, "planner/run_form.html", {"form": form})
+
+
+@role_required(SECRETARIAT)
+@require_GET
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Progress while the run works (htmx polls the partial), then the proposal to review."""
+    run = selectors.run_for_user(request.user, pk)
+    running = run.status not in FINISHED
+    if getattr(request, "htmx", False):
+        if not running:
+            return HttpResponseClientRefresh()  # the review needs the whole page
+        return render(
+            request,
+            "planner/run_detail.html#progress",
+            {
+                "run": run,
+                "chart": progress_chart(run),
+                "running": running,
+                "stalled": selectors.run_is_stalled(run),
+            },
+        )
+    context = {
+        "run": run,
+        "running": running,
+        "stalled": selectors.run_is_stalled(run),
+        "chart": progress_chart(run),
+        "review": selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None,
+        "previous_run": run.plan.get("previous_run"),
+    }
+    return render(request, "planner/run_detail.html", context)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def run_accept(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Accept all or the ticked proposals: they become invitations."""
+    run = selectors.run_for_user(request.user, pk)
+    if "all" in request.POST:
+        review = selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None
+        codes = [p.slot.code for m in review.staffed for p in m.proposals] if review else []
+    else:
+        codes = request.POST.getlist("slots")
+    if not codes:
+        messages.error(request, _("Tick the proposals to accept, or accept all."))
+        return redirect("planner:run_detail", pk=run.pk)
+    try:
+        created, refused = services.proposals_accept(run=run, slot_codes=codes, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planner:run_detail", pk=run.pk)
+    if created:
+        messages.success(
+            request,
+            _("%(n)d expert(s) invited; their home administrations are asked for the release.")
+            % {"n": len(created)},
+        )
+    for code, why in sorted(refused.items()):
+        messages.error(request, _("%(slot)s not accepted: %(why)s") % {"slot": code, "why": why})
+    return redirect("planner:run_detail", pk=run.pk)
+
+
+@role_required(SECRETARIAT)
+@require_http_methods(["GET", "POST"])
+def run_swap(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
+    """Put another expert in a proposal; every rule is checked before it is saved."""
+    run = selectors.run_for_user(request.user, pk)
+    try:
+        entry, proposal = selectors.proposal_for_slot(run, slot)
+        candidates = selectors.swap_candidates(run=run, slot_code=slot)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planner:run_detail", pk=run.pk)
+    form = SwapForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_swap(run=run, slot_code=slot, expert=form.chosen, by=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(slot)s now proposes %(who)s.") % {"slot": slot, "who": form.chosen}
+            )
+            return redirect("planner:run_detail", pk=run.pk)
+    context = {"run": run, "slot": slot, "entry": entry, "proposal": proposal, "form": form}
+    return render(request, "planner/swap.html", context)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def run_pin(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
+    """Pin (or unpin) a proposal so that a re-run keeps it."""
+    run = selectors.run_for_user(request.user, pk)
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        services.proposal_pin(run=run, slot_code=slot, pinned=pinned)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("planner:run_detail", args=[run.pk]) + f"#slot-{slot}")
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def run_rerun(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Plan the same missions again around the pinned proposals and the slots already held."""
+    run = selectors.run_for_user(request.user, pk)
+    try:
+        new = services.planner_run_rerun(run=run, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("planner:run_detail", pk=run.pk)
+    return redirect("planner:run_detail", pk=new.pk)
+
+
+@role_required(*GAP_ROLES)
+@require_GET
+def gaps(request: AuthedRequest) -> HttpResponse:
+    """Profiles the pool lacks, ranked by how many unstaffed missions each would staff."""
+    run, ranked = pool_gaps(user=request.user)
+    return render(request, "planner/gaps.html", {"run": run, "gaps": ranked})
