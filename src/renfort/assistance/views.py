@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,7 +196,7 @@ def mission_confirm(request: AuthedRequest, pk: int, mission_pk: int) -> HttpRes
             mission=mission,
             to_status=MissionStatus.CONFIRMED,
             by=request.user,
-            note=_("Dates confirmed by the beneficiary administration."),
+            note_code="mission.dates_confirmed_by_beneficiary",
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -324,18 +323,7 @@ def request_accept(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _accept(requests: list[Request], request: AuthedRequest) -> Mission:
     """Accept the requests still in appraisal, then make one draft mission answering them."""
-    with transaction.atomic():
-        accepted = [
-            req
-            if req.status == RequestStatus.ACCEPTED
-            else services.request_transition(
-                request=req, to_status=RequestStatus.ACCEPTED, by=request.user
-            )
-            for req in requests
-        ]
-        if len(accepted) > 1:
-            return mission_services.requests_merge(requests=accepted, by=request.user)
-        return mission_services.mission_from_requests(requests=accepted, by=request.user)
+    return mission_services.requests_accept(requests=requests, by=request.user)
 
 
 def _refused(request: AuthedRequest, req: Request, error: ValidationError) -> HttpResponse:

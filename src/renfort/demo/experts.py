@@ -20,6 +20,7 @@ from renfort.demo.context import (
 from renfort.demo.logins import DEMO_LOGINS
 from renfort.demo.organisations import create_user
 from renfort.demo.reference import LARGE, LENDERS, Country
+from renfort.missions import services as missions
 from renfort.missions.eligibility import Period
 from renfort.roster import services as roster
 from renfort.roster.models import AccreditationStatus, Category, ReleaseStatus
@@ -177,7 +178,7 @@ def _unavailability(ctx: BuildContext, info: ExpertInfo) -> None:
 def _add_unavailable(
     info: ExpertInfo, start: datetime.date, end: datetime.date, reason: str
 ) -> None:
-    roster.unavailability_add(expert=info.expert, start=start, end=end, reason=reason)
+    missions.unavailability_add(expert=info.expert, start=start, end=end, reason=reason)
     info.unavailable.append(Period(start, end))
 
 

@@ -80,6 +80,8 @@ def realise(ctx: BuildContext, plan: MissionPlan) -> Mission:
         distinct_countries=plan.distinct,
         slots=[missions.SlotSpec(s.category, s.requirements) for s in plan.slots],
         by=ctx.coordinator,
+        # Missions of past months are replayed as of the day they were created.
+        today=min(first_day, ctx.today),
     )
     _staff_and_advance(ctx, plan, mission)
     return mission

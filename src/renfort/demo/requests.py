@@ -158,10 +158,10 @@ def _accept_path(ctx: BuildContext) -> None:
         return accept(ctx, request)
 
     missions.mission_from_requests(
-        requests=[accepted("MX", ["valuation"], "es")], by=ctx.coordinator
+        requests=[accepted("MX", ["valuation"], "es")], by=ctx.coordinator, today=ctx.today
     )
     pair = [accepted(code, ["transit", "rkc"], "fr") for code in ("SN", "CI")]
-    missions.requests_merge(requests=pair, by=ctx.coordinator)
+    missions.requests_merge(requests=pair, by=ctx.coordinator, today=ctx.today)
 
 
 def _possible_duplicate(ctx: BuildContext, member: Organisation) -> None:

@@ -223,7 +223,12 @@ class TransitionForm(NamedErrorsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("to_status") == MissionStatus.CANCELLED and not data.get("note", "").strip():
+        note = data.get("note")  # None when already refused (too long): one message is enough
+        if (
+            data.get("to_status") == MissionStatus.CANCELLED
+            and note is not None
+            and not note.strip()
+        ):
             self.add_error("note", _("Give the reason for cancelling."))
         return data
 

@@ -111,6 +111,11 @@ register(
 register("request.planned_in_mission", body=_("Planned in mission %(mission)s."), mission=TEXT)
 register("request.unplanned", body=_("Mission %(mission)s no longer plans it."), mission=TEXT)
 register("request.delivered_by_mission", body=_("Delivered by mission %(mission)s."), mission=TEXT)
+register(
+    "mission.dates_confirmed_by_beneficiary",
+    body=_("Dates of mission %(mission)s confirmed by the beneficiary administration."),
+    mission=TEXT,
+)
 register("assignment.release_refused", body=_("Release refused by %(home)s."), home=TEXT)
 register("assignment.replaced_by", body=_("Replaced by %(expert)s."), expert=TEXT)
 register("assignment.mission_confirmed", body=_("Mission %(mission)s is confirmed."), mission=TEXT)

@@ -131,7 +131,11 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
         duration = mission.duration_days or 0
         if (mission.window_end - mission.window_start).days + 1 < duration:
             return None, _("its window is shorter than its duration")
-        entry["window"] = [_iso(mission.window_start), _iso(mission.window_end)]
+        # The planner never picks a day in the past: the window starts today at the earliest.
+        window_start = max(mission.window_start, timezone.localdate())
+        if (mission.window_end - window_start).days + 1 < duration:
+            return None, _("too little of its window is left to hold its duration")
+        entry["window"] = [_iso(window_start), _iso(mission.window_end)]
         entry["duration_days"] = duration
     else:
         return None, _("it has neither dates nor a window")

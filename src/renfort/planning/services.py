@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
+from renfort.lib.dates import out_of_range
 from renfort.missions import rules
 from renfort.missions import services as mission_services
 from renfort.missions.eligibility import Held, crew_misses, overlaps
@@ -70,12 +71,17 @@ def planner_run_create(
 ) -> PlannerRun:
     """Record a planner run over the chosen missions and/or the period, with its problem.
 
-    Refuses a user who is not a secretariat coordinator, an empty choice, a period that ends
-    before it starts, and a time limit outside 1..600 s.
+    Refuses a user who is not a secretariat coordinator, an empty choice, a period outside
+    the dates Renfort accepts or that ends before it starts, and a time limit outside
+    1..600 s.
     """
     if getattr(by, "role", "") != Role.SECRETARIAT_COORDINATOR:
         raise ValidationError(_("Only a secretariat coordinator can run the planner."))
     limit = _clean_time_limit(time_limit_s)
+    if errors := out_of_range(
+        period_start=(_("Period from"), period_start), period_end=(_("Period to"), period_end)
+    ):
+        raise ValidationError(errors)
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     chosen = missions_for_run(missions=missions, period_start=period_start, period_end=period_end)

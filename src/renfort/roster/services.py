@@ -22,7 +22,6 @@ from renfort.roster.models import (
     ReleaseStatus,
     Skill,
     Topic,
-    Unavailability,
 )
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -169,62 +168,6 @@ def expert_update_profile(
     if skills is not None:
         _write_skills(expert, skills, topics)
     return expert
-
-
-@transaction.atomic
-def unavailability_add(
-    *, expert: Expert, start: datetime.date, end: datetime.date, reason: str = ""
-) -> Unavailability:
-    """Mark the expert unavailable from ``start`` to ``end`` (inclusive).
-
-    Refused over a mission the expert has accepted or is confirmed for: that commitment has to
-    be withdrawn first, so a plan never silently breaks.
-    """
-    from renfort.missions.models import Assignment, AssignmentStatus
-
-    errors = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
-    if not errors and end < start:
-        errors["end"] = _("Last day: %(end)s is before the first day %(start)s.") % {
-            "end": end,
-            "start": start,
-        }
-    errors.update(length_errors(Unavailability, reason=reason.strip()))
-    if errors:
-        raise ValidationError(errors)
-    # Lock the expert before reading their assignments: accepting an invitation or moving a
-    # mission locks the expert first too (missions/locking.py), so neither slips in between.
-    Expert.objects.select_for_update().filter(pk=expert.pk).first()
-    clash = (
-        Assignment.objects.filter(
-            expert=expert,
-            status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED],
-            slot__mission__start__lte=end,
-            slot__mission__end__gte=start,
-        )
-        .select_related("slot__mission")
-        .first()
-    )
-    if clash is not None:
-        mission = clash.slot.mission
-        raise ValidationError(
-            _(
-                "%(expert)s is committed to mission %(mission)s from %(start)s to %(end)s; "
-                "withdraw from it before marking these days unavailable."
-            )
-            % {
-                "expert": expert,
-                "mission": mission.reference,
-                "start": mission.start,
-                "end": mission.end,
-            }
-        )
-    return Unavailability.objects.create(expert=expert, start=start, end=end, reason=reason.strip())
-
-
-@transaction.atomic
-def unavailability_remove(*, unavailability: Unavailability) -> None:
-    """Remove an unavailable period."""
-    unavailability.delete()
 
 
 @transaction.atomic

@@ -275,7 +275,7 @@ def unavailability_add(request: AuthedRequest) -> HttpResponse:
     form = UnavailabilityForm(request.POST)
     if form.is_valid():
         try:
-            services.unavailability_add(expert=expert, **form.cleaned_data)
+            mission_services.unavailability_add(expert=expert, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -296,7 +296,7 @@ def unavailability_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     expert = _own_expert(request)
     period = get_object_or_404(Unavailability, pk=pk, expert=expert)
     try:
-        services.unavailability_remove(unavailability=period)
+        mission_services.unavailability_remove(unavailability=period)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

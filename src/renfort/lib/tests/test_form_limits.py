@@ -24,6 +24,7 @@ import renfort
 from renfort.lib.dates import DateRangeValidator
 from renfort.lib.forms import NamedErrorsForm
 
+
 def _raise(name: str) -> None:
     raise ImportError(f"cannot import {name} while looking for forms")
 

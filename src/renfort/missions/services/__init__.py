@@ -11,14 +11,16 @@ from renfort.missions.services.assignments import (
     assignment_swap,
     assignment_transition,
 )
+from renfort.missions.services.availability import unavailability_add, unavailability_remove
 from renfort.missions.services.mission_status import mission_transition
 from renfort.missions.services.missions import (
     mission_create,
     mission_from_requests,
-    mission_set_dates,
+    requests_accept,
     requests_merge,
 )
 from renfort.missions.services.releases import assignment_release_decide
+from renfort.missions.services.schedule import mission_set_dates
 from renfort.missions.services.slots import SlotSpec, slot_add, slot_remove
 
 __all__ = [
@@ -33,7 +35,10 @@ __all__ = [
     "mission_from_requests",
     "mission_set_dates",
     "mission_transition",
+    "requests_accept",
     "requests_merge",
     "slot_add",
     "slot_remove",
+    "unavailability_add",
+    "unavailability_remove",
 ]

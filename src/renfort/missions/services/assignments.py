@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
 from renfort.accounts.services import notification_send
+from renfort.lib.limits import length_errors
 from renfort.lib.links import link_to
 from renfort.lib.messages import nested
 from renfort.lib.states import transition_error
@@ -104,7 +105,7 @@ def _assignment_guard(
     a = assignment
     mission = a.slot.mission
     names = {"expert": str(a.expert), "slot": a.slot.code, "mission": mission.reference}
-    problems: list[str] = []
+    problems: list[str] = list(length_errors(Assignment, decline_reason=reason.strip()).values())
     if to_status == AssignmentStatus.INVITED:
         problems.extend(assignment_problems(slot=a.slot, expert=a.expert, exclude=a))
     if to_status == AssignmentStatus.DECLINED and not reason.strip():

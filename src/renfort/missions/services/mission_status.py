@@ -11,6 +11,7 @@ from renfort.accounts.models import User
 from renfort.accounts.services import notification_send
 from renfort.assistance.models import ANSWERABLE_REQUEST_STATUSES, RequestStatus
 from renfort.assistance.services import request_transition
+from renfort.lib.limits import length_errors
 from renfort.lib.states import transition_error
 from renfort.missions.locking import lock_assignments, lock_mission_commitments
 from renfort.missions.models import (
@@ -38,7 +39,7 @@ from renfort.roster.models import ReleaseStatus
 
 def _mission_guard(mission: Mission, to_status: str, note: str) -> list[str]:
     """What forbids ``to_status`` beyond the transition table."""
-    problems: list[str] = []
+    problems: list[str] = list(length_errors(Mission, cancel_reason=note.strip()).values())
     names = {"mission": mission.reference}
     if to_status in {MissionStatus.PLANNED, MissionStatus.SCHEDULED, MissionStatus.CONFIRMED}:
         if not mission.slots.exists():
@@ -106,7 +107,12 @@ def _mission_guard(mission: Mission, to_status: str, note: str) -> list[str]:
 
 @transaction.atomic
 def mission_transition(
-    *, mission: Mission, to_status: str, by: User | None = None, note: str = ""
+    *,
+    mission: Mission,
+    to_status: str,
+    by: User | None = None,
+    note: str = "",
+    note_code: str = "",
 ) -> Mission:
     """Move ``mission`` to ``to_status``; writes a history row and follows through.
 
@@ -115,7 +121,8 @@ def mission_transition(
     mission has ended; assignments complete, requests whose missions are all delivered become
     delivered. reported: a report exists. cancelled (reason required): assignments are
     withdrawn, requests no mission answers any more go back to accepted.
-    Experts and focal points are told when a mission is confirmed or cancelled.
+    Experts and focal points are told when a mission is confirmed or cancelled. ``note`` is
+    the user's own words; ``note_code`` a message of ours about the mission (lib/messages.py).
     """
     # Its experts, the mission, its assignments (missions/locking.py); the guard then reads
     # them fresh: a release refused meanwhile is seen, and none can be refused until we commit.
@@ -141,7 +148,8 @@ def mission_transition(
         mission.cancel_reason = note.strip()
         fields.append("cancel_reason")
     mission.save(update_fields=fields)
-    history_add(mission, from_status, to_status, by, note.strip())
+    note_params = {"mission": mission.reference} if note_code else None
+    history_add(mission, from_status, to_status, by, note.strip(), note_code, note_params)
     assignments = active_assignments(mission)
 
     if to_status == MissionStatus.PLANNED:

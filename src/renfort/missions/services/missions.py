@@ -7,28 +7,24 @@ from collections.abc import Callable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, User
 from renfort.accounts.references import next_reference
-from renfort.accounts.services import notification_send
 from renfort.assistance.models import ANSWERABLE_REQUEST_STATUSES, Level, Request, RequestStatus
-from renfort.missions.locking import booking_refused, lock_assignments, lock_mission_commitments
+from renfort.assistance.services import request_transition
+from renfort.lib.dates import out_of_range
+from renfort.lib.limits import length_errors
 from renfort.missions.models import (
-    STAFFABLE_MISSION_STATUSES,
-    AssignmentStatus,
     DistinctCountries,
     Mission,
     MissionStatus,
     MissionType,
 )
-from renfort.missions.rules import assignment_problems
 from renfort.missions.services.common import (
     SUGGESTED_PROFILE,
-    expert_users,
     history_add,
-    mission_focal_points,
-    mission_link,
 )
 from renfort.missions.services.slots import SlotSpec, check_slot_spec, write_slot
 from renfort.roster.models import Topic
@@ -54,12 +50,15 @@ def mission_create(
     distinct_countries: str = DistinctCountries.PREFERRED,
     slots: Sequence[SlotSpec] = (),
     by: User | None = None,
+    today: datetime.date | None = None,
 ) -> Mission:
     """A draft mission answering ``requests`` (each accepted, or planned for another mission).
 
     Dates: fixed ``start``/``end``, or ``window_start``/``window_end`` and ``duration_days`` in
-    which the planner picks them. Beneficiaries default to the requests' administrations,
-    priority to the highest of the requests'. No mission without an accepted request.
+    which the planner picks them; in the dates Renfort accepts, starting no earlier than
+    ``today`` (the day of creation; the demo passes the day it replays). Beneficiaries default
+    to the requests' administrations, priority to the highest of the requests'. No mission
+    without an accepted request.
     """
     requests = list(dict.fromkeys(requests))
     errors: dict[str, list[str]] = {}
@@ -68,7 +67,12 @@ def mission_create(
         errors.setdefault(key, []).append(message)
 
     _check_fields(requests, title, type, level, language, distinct_countries, err)
+    for key, message in length_errors(
+        Mission, title=title.strip(), location=location.strip(), objectives=objectives.strip()
+    ).items():
+        err(key, message)
     _check_dates(start, end, window_start, window_end, duration_days, err)
+    _check_dates_bounds(start, window_start, end, window_end, today or timezone.localdate(), err)
     beneficiaries = _beneficiaries(requests, beneficiaries, err)
     if priority is None:
         priority = max((r.priority for r in requests), default=3)
@@ -249,20 +253,54 @@ def _check_dates(
             )
 
 
+def _check_dates_bounds(
+    start: datetime.date | None,
+    window_start: datetime.date | None,
+    end: datetime.date | None,
+    window_end: datetime.date | None,
+    today: datetime.date,
+    add: Callable[[str, str], None],
+) -> None:
+    """Every date in the range Renfort accepts; a new mission starts no earlier than today."""
+    for key, message in out_of_range(
+        start=(_("First day"), start),
+        end=(_("Last day"), end),
+        window_start=(_("Window from"), window_start),
+        window_end=(_("Window to"), window_end),
+    ).items():
+        add(key, message)
+    for key, label, day in (
+        ("start", _("First day"), start),
+        ("window_start", _("Window from"), window_start),
+    ):
+        if day is not None and day < today:
+            add(
+                key,
+                _("%(label)s: %(day)s is in the past; a new mission starts on %(today)s or later.")
+                % {"label": label, "day": day, "today": today},
+            )
+
+
 def _suggested_window(
-    requests: Sequence[Request], days: int
+    requests: Sequence[Request], days: int, today: datetime.date
 ) -> tuple[datetime.date, datetime.date, int]:
-    """The requests' common preferred period (their whole span when they share none)."""
+    """The requests' common preferred period (their whole span when they share none), from
+    ``today`` on: a request accepted late gets a window that starts today and still holds
+    the mission's days."""
     start = max(r.preferred_start for r in requests)
     end = min(r.preferred_end for r in requests)
     if end < start:
         start = min(r.preferred_start for r in requests)
         end = max(r.preferred_end for r in requests)
+    start = max(start, today)
+    end = max(end, start + datetime.timedelta(days=days - 1))
     return start, end, min(days, (end - start).days + 1)
 
 
 @transaction.atomic
-def mission_from_requests(*, requests: Sequence[Request], by: User | None) -> Mission:
+def mission_from_requests(
+    *, requests: Sequence[Request], by: User | None, today: datetime.date | None = None
+) -> Mission:
     """A draft mission with suggested slots answering ``requests`` (the accept path).
 
     The slot asks for every topic of the requests at a level suited to the requests' level;
@@ -283,7 +321,8 @@ def mission_from_requests(*, requests: Sequence[Request], by: User | None) -> Mi
     administrations = {org.pk for r in requests for org in r.administrations.all()}
     spec = SlotSpec(category, dict.fromkeys(topic_codes, min_level))
     slots = [spec, spec] if len(administrations) > 1 else [spec]
-    window_start, window_end, duration = _suggested_window(requests, days)
+    today = today or timezone.localdate()
+    window_start, window_end, duration = _suggested_window(requests, days, today)
     languages = [r.language for r in requests]
     title = (
         requests[0].title
@@ -299,14 +338,25 @@ def mission_from_requests(*, requests: Sequence[Request], by: User | None) -> Mi
         window_start=window_start,
         window_end=window_end,
         duration_days=duration,
-        objectives="\n\n".join(r.needs for r in requests),
+        objectives=_joined_needs(requests),
         slots=slots,
         by=by,
+        today=today,
     )
 
 
+def _joined_needs(requests: Sequence[Request]) -> str:
+    """The requests' needs as the mission's first objectives, cut to what the field holds
+    (several long requests merged would exceed it; the coordinator edits them anyway)."""
+    text = "\n\n".join(r.needs.strip() for r in requests)
+    limit = Mission._meta.get_field("objectives").max_length or len(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 @transaction.atomic
-def requests_merge(*, requests: Sequence[Request], by: User | None) -> Mission:
+def requests_merge(
+    *, requests: Sequence[Request], by: User | None, today: datetime.date | None = None
+) -> Mission:
     """One regional mission answering several accepted requests in the same language."""
     requests = list(dict.fromkeys(requests))
     if len(requests) < 2:
@@ -324,83 +374,25 @@ def requests_merge(*, requests: Sequence[Request], by: User | None) -> Mission:
                 % {"languages": ", ".join(languages)}
             }
         )
-    return mission_from_requests(requests=requests, by=by)
+    return mission_from_requests(requests=requests, by=by, today=today)
 
 
 @transaction.atomic
-def mission_set_dates(
-    *, mission: Mission, start: datetime.date, end: datetime.date, by: User | None = None
-) -> Mission:
-    """Fix (or move) the mission's dates.
+def requests_accept(*, requests: Sequence[Request], by: User) -> Mission:
+    """Accept the requests still in appraisal and make one draft mission answering them all
+    (a regional mission when there are several): the appraisal queue's accept and merge.
 
-    Every active assignment is checked again at the new dates; one broken rule refuses the
-    move. Experts already invited and the focal points are told when the dates move.
+    The requests are locked by id, so two coordinators accepting overlapping sets at once
+    wait for each other instead of deadlocking; the second one's refusal names the request.
     """
-    # Every expert of the mission, then the mission, then its assignments (missions/locking.py):
-    # the rules below read those experts' other missions, which cannot move meanwhile.
-    mission, _experts = lock_mission_commitments(mission.pk)
-    assignments = lock_assignments(mission=mission)
-    problems: list[str] = []
-    if mission.status not in STAFFABLE_MISSION_STATUSES:
-        problems.append(
-            _("Mission %(mission)s is %(status)s: its dates can no longer change.")
-            % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
-        )
-    if end < start:
-        raise ValidationError(
-            {
-                "end": _("Last day: %(end)s is before the first day %(start)s.")
-                % {"end": end, "start": start}
-            }
-        )
-    if (
-        mission.window_start
-        and mission.window_end
-        and not (mission.window_start <= start and end <= mission.window_end)
-    ):
-        problems.append(
-            _(
-                "Dates: %(start)s to %(end)s are outside the window of mission %(mission)s "
-                "(%(wstart)s to %(wend)s); change the window first."
-            )
-            % {
-                "start": start,
-                "end": end,
-                "mission": mission.reference,
-                "wstart": mission.window_start,
-                "wend": mission.window_end,
-            }
-        )
-    for a in assignments:
-        if a.status == AssignmentStatus.COMPLETED:
-            continue
-        problems.extend(
-            p
-            for p in assignment_problems(
-                slot=a.slot, expert=a.expert, start=start, end=end, exclude=a
-            )
-            if p not in problems
-        )
-    if problems:
-        raise ValidationError(problems)
-    moved = mission.has_dates and (mission.start, mission.end) != (start, end)
-    mission.start, mission.end = start, end
-    mission.save(update_fields=["start", "end"])
-    for a in assignments:
-        if busy := a.refresh_busy_range(mission):
-            with booking_refused(a.expert):
-                a.save(update_fields=busy)
-    if moved:
-        told = [a for a in assignments if a.status != AssignmentStatus.PROPOSED]
-        notification_send(
-            recipients=[*expert_users(told), *mission_focal_points(mission)],
-            code="mission.moved",
-            params={
-                "reference": mission.reference,
-                "title": mission.title,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-            },
-            link=mission_link(mission),
-        )
-    return mission
+    ordered = sorted(dict.fromkeys(requests), key=lambda r: r.pk)
+    accepted = [
+        req
+        if req.status == RequestStatus.ACCEPTED
+        else request_transition(request=req, to_status=RequestStatus.ACCEPTED, by=by)
+        for req in ordered
+    ]
+    chosen = [next(a for a in accepted if a.pk == r.pk) for r in dict.fromkeys(requests)]
+    if len(chosen) > 1:
+        return requests_merge(requests=chosen, by=by)
+    return mission_from_requests(requests=chosen, by=by)

@@ -113,6 +113,19 @@ def test_matrix_htmx_request_gets_only_the_table(client, personas):
     assert 'id="matrix-table"' in body and "<html" not in body
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_matrix_names_an_out_of_range_period_and_ignores_it(client, personas, htmx):
+    slot = persona_mission(personas).slots.get()
+    client.force_login(personas.lender)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(reverse(MATRIX), {"period_to": "0001-01-01"}, **headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    # With htmx only the table is swapped in: the message comes with it.
+    assert "To: 0001-01-01 is outside the dates Renfort accepts (2000-01-01 to 2100-12-31)." in body
+    assert slot.code in body
+
+
 def test_lender_offers_its_expert_as_a_proposal(client, personas):
     mission = persona_mission(personas)
     slot = mission.slots.get()

@@ -29,6 +29,7 @@ from renfort.testing import (
     make_user,
     next_year,
     persona_mission,
+    table_state,
 )
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +168,21 @@ def test_plan_names_a_bad_filter_next_to_its_field(client, personas):
     )
     assert response.status_code == 200
     assert "The end of the period comes before its start." in response.content.decode()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_plan_names_an_out_of_range_period_and_ignores_it(client, personas, htmx):
+    mission = persona_mission(personas)
+    client.force_login(personas.secretariat)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(
+        reverse("missions:mission_list"), {"period_from": "9999-12-31"}, **headers
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    # With htmx only the table is swapped in: the message comes with it.
+    assert "From: 9999-12-31 is outside the dates Renfort accepts (2000-01-01 to" in body
+    assert mission.reference in body
 
 
 def test_plan_htmx_request_gets_only_the_table(client, personas):
@@ -412,6 +428,42 @@ def test_dates_in_wrong_order_are_refused_next_to_the_field(client, personas):
     assert (mission.start, mission.end) == before
 
 
+@pytest.mark.parametrize(
+    ("data", "field", "text"),
+    [
+        (
+            {"start": "0001-01-01", "end": "2030-01-05"},
+            "start",
+            "First day: 0001-01-01 is outside the dates Renfort accepts (2000-01-01 to 2100",
+        ),
+        ({"start": "2030-01-01", "end": "9999-12-31"}, "end", "Last day: 9999-12-31 is outside"),
+    ],
+)
+def test_dates_out_of_range_are_refused_next_to_the_field(client, personas, data, field, text):
+    mission = persona_mission(personas)
+    client.force_login(personas.secretariat)
+    before = table_state()
+    response = client.post(reverse("missions:mission_set_dates", args=[mission.pk]), data)
+    assert response.status_code == 200
+    assert text in " ".join(response.context["dates_form"].errors[field])
+    assert table_state() == before
+
+
+def test_an_over_long_note_is_refused_next_to_the_field(client, personas):
+    mission = persona_mission(personas)
+    client.force_login(personas.secretariat)
+    before = table_state()
+    response = client.post(
+        reverse("missions:mission_transition", args=[mission.pk]),
+        {"to_status": "cancelled", "note": "n" * 2001},
+    )
+    assert response.status_code == 200
+    assert response.context["transition_form"].errors["note"] == [
+        "Note: at most 2000 characters (it has 2001)."
+    ]
+    assert table_state() == before
+
+
 def test_secretariat_adds_and_removes_a_slot(client, personas):
     mission = persona_mission(personas)
     client.force_login(personas.secretariat)
@@ -475,6 +527,29 @@ def test_manual_assignment_from_a_beneficiary_is_refused(client, personas):
     assert response.status_code == 200
     assert "a beneficiary of mission" in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_manual_assignment_to_a_held_slot_says_why_it_is_refused(client, personas):
+    """A held slot shows no assign form (a page drawn before the slot was taken still posts
+    one): the refusal is said on top of the page."""
+    mission = persona_mission(personas)
+    slot = mission.slots.get()
+    make_assignment(slot, personas.expert, status=AssignmentStatus.INVITED)
+    other = make_expert(
+        home_administration=make_member("DE", Region.EUROPE), first_name="Jan", last_name="Berg"
+    )
+    client.force_login(personas.secretariat)
+    before = table_state()
+    response = client.post(
+        reverse("missions:assignment_create", args=[slot.pk]), {"expert": other.pk}
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1
+    assert f"Slot {slot.code} is already held by {personas.expert}" in shown[0]
+    assert "Jan Berg" in shown[0]
+    assert f"Slot {slot.code} is already held" in response.content.decode()
+    assert table_state() == before
 
 
 def test_secretariat_assigns_pins_swaps_and_invites(client, personas):

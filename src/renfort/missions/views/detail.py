@@ -147,6 +147,14 @@ def render_detail(
     user = request.user
     is_secretariat = user.role == SECRETARIAT
     beneficiaries = list(mission.beneficiaries.order_by("name"))
+    slots = _slot_views(request, mission, bound or {}, beneficiaries)
+    shown = [f for view in slots for f in (view.assign_form, view.swap_form) if f is not None]
+    for form in (bound or {}).values():
+        if not any(form is f for f in shown):
+            # The slot changed hands since the page was drawn (it is held now, or the
+            # assignment was swapped out): the form is not on the page, so its refusal
+            # goes on top.
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     context: dict[str, Any] = {
         "mission": mission,
         "requests": mission.requests.order_by("reference"),
@@ -154,7 +162,7 @@ def render_detail(
             requests_visible_to(user).filter(missions=mission).values_list("id", flat=True)
         ),
         "beneficiaries": beneficiaries,
-        "slots": _slot_views(request, mission, bound or {}, beneficiaries),
+        "slots": slots,
         "history": mission.history.select_related("by"),
         "agreements": mission.agreements.order_by("reference"),
         "visible_agreements": set(

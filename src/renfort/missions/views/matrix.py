@@ -144,6 +144,8 @@ def matrix(request: AuthedRequest) -> HttpResponse:
     template = "missions/matrix.html"
     if is_htmx(request):
         template += "#matrix-table"
+        # Only the table is swapped in: the filter's errors (which name their field) with it.
+        context["filter_errors"] = [m for errors in form.errors.values() for m in errors]
     return render(request, template, context)
 
 

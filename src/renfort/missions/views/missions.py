@@ -130,6 +130,8 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
     template = "missions/mission_list.html"
     if is_htmx(request):
         template += "#mission-table"
+        # Only the table is swapped in: the filter's errors (which name their field) with it.
+        context["filter_errors"] = [m for errors in form.errors.values() for m in errors]
     return render(request, template, context)
 
 

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from renfort.missions.models import AssignmentStatus
+from renfort.missions.services import unavailability_add
 from renfort.roster.forms import InvitationAnswerForm, ProfileForm, UnavailabilityForm
 from renfort.roster.models import ReleaseStatus
 from renfort.roster.services import (
     accreditation_add,
     expert_create,
     expert_update_profile,
-    unavailability_add,
 )
 from renfort.testing import Personas, make_assignment, persona_mission, refuses, topic
 

@@ -6,14 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from renfort.missions.models import AssignmentStatus
+from renfort.missions.services import unavailability_add, unavailability_remove
 from renfort.roster.models import ReleaseStatus
 from renfort.roster.services import (
     accreditation_add,
     expert_create,
     expert_release_set,
     expert_update_profile,
-    unavailability_add,
-    unavailability_remove,
 )
 from renfort.testing import (
     Personas,

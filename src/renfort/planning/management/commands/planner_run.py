@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renfort.accounts.models import Role, User
+from renfort.lib.dates import parse_date
 from renfort.missions.models import Mission
 from renfort.planning.problem import plannable_missions
 from renfort.planning.services import planner_run_create
@@ -16,11 +17,13 @@ from renfort.planning.solving import planner_run_execute
 from renfort.planning.tasks import planner_run_task
 
 
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"{value!r} is not a date (YYYY-MM-DD).") from exc
+def _date(value: str | None, option: str) -> datetime.date | None:
+    # Read in ``handle`` rather than by argparse: a CommandError raised while parsing the
+    # arguments escapes as a traceback, one raised by ``handle`` is printed as a message.
+    day, problem = parse_date(value, option)
+    if problem:
+        raise CommandError(problem)
+    return day
 
 
 class Command(BaseCommand):
@@ -31,8 +34,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("missions", nargs="*", help="Mission references (default: all).")
-        parser.add_argument("--from", dest="period_start", type=_date, help="Period start.")
-        parser.add_argument("--to", dest="period_end", type=_date, help="Period end.")
+        parser.add_argument("--from", dest="period_start", help="Period start (YYYY-MM-DD).")
+        parser.add_argument("--to", dest="period_end", help="Period end (YYYY-MM-DD).")
         parser.add_argument("--time-limit", type=float, default=None, help="Seconds.")
         parser.add_argument(
             "--user", default=None, help="Secretariat coordinator's username (default: the first)."
@@ -40,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="store_true", help="Queue for `renfort worker`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        period_start = _date(options["period_start"], "--from")
+        period_end = _date(options["period_end"], "--to")
         users = User.objects.filter(role=Role.SECRETARIAT_COORDINATOR, is_active=True)
         if options["user"]:
             users = users.filter(username=options["user"])
@@ -51,14 +56,14 @@ class Command(BaseCommand):
         unknown = sorted(set(refs) - {m.reference for m in missions})
         if unknown:
             raise CommandError(f"Unknown mission reference(s): {', '.join(unknown)}")
-        if not refs and not options["period_start"] and not options["period_end"]:
+        if not refs and not period_start and not period_end:
             missions = list(plannable_missions())
         try:
             run = planner_run_create(
                 by=user,
                 missions=missions,
-                period_start=options["period_start"],
-                period_end=options["period_end"],
+                period_start=period_start,
+                period_end=period_end,
                 time_limit_s=options["time_limit"],
             )
         except ValidationError as exc:

@@ -1,0 +1,116 @@
+"""Moving a mission in the calendar: its dates, with every assignment checked again."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renfort.accounts.models import User
+from renfort.accounts.services import notification_send
+from renfort.lib.dates import out_of_range
+from renfort.missions.locking import booking_refused, lock_assignments, lock_mission_commitments
+from renfort.missions.models import (
+    STAFFABLE_MISSION_STATUSES,
+    AssignmentStatus,
+    Mission,
+    MissionStatus,
+)
+from renfort.missions.rules import assignment_problems
+from renfort.missions.services.common import expert_users, mission_focal_points, mission_link
+
+
+@transaction.atomic
+def mission_set_dates(
+    *,
+    mission: Mission,
+    start: datetime.date,
+    end: datetime.date,
+    by: User | None = None,
+    today: datetime.date | None = None,
+) -> Mission:
+    """Fix (or move) the mission's dates.
+
+    The new dates lie in the range Renfort accepts and start no earlier than ``today``. Every
+    active assignment is checked again at the new dates; one broken rule refuses the move.
+    Experts already invited and the focal points are told when the dates move.
+    """
+    bounds = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
+    today = today or timezone.localdate()
+    if not bounds and start < today:
+        bounds["start"] = _(
+            "First day: %(day)s is in the past; a mission moves to %(today)s or later."
+        ) % {"day": start, "today": today}
+    if bounds:
+        raise ValidationError(bounds)
+    # Every expert of the mission, then the mission, then its assignments (missions/locking.py):
+    # the rules below read those experts' other missions, which cannot move meanwhile.
+    mission, _experts = lock_mission_commitments(mission.pk)
+    assignments = lock_assignments(mission=mission)
+    problems: list[str] = []
+    if mission.status not in STAFFABLE_MISSION_STATUSES:
+        problems.append(
+            _("Mission %(mission)s is %(status)s: its dates can no longer change.")
+            % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
+        )
+    if end < start:
+        raise ValidationError(
+            {
+                "end": _("Last day: %(end)s is before the first day %(start)s.")
+                % {"end": end, "start": start}
+            }
+        )
+    if (
+        mission.window_start
+        and mission.window_end
+        and not (mission.window_start <= start and end <= mission.window_end)
+    ):
+        problems.append(
+            _(
+                "Dates: %(start)s to %(end)s are outside the window of mission %(mission)s "
+                "(%(wstart)s to %(wend)s); change the window first."
+            )
+            % {
+                "start": start,
+                "end": end,
+                "mission": mission.reference,
+                "wstart": mission.window_start,
+                "wend": mission.window_end,
+            }
+        )
+    for a in assignments:
+        if a.status == AssignmentStatus.COMPLETED:
+            continue
+        problems.extend(
+            p
+            for p in assignment_problems(
+                slot=a.slot, expert=a.expert, start=start, end=end, exclude=a
+            )
+            if p not in problems
+        )
+    if problems:
+        raise ValidationError(problems)
+    moved = mission.has_dates and (mission.start, mission.end) != (start, end)
+    mission.start, mission.end = start, end
+    mission.save(update_fields=["start", "end"])
+    for a in assignments:
+        if busy := a.refresh_busy_range(mission):
+            with booking_refused(a.expert):
+                a.save(update_fields=busy)
+    if moved:
+        told = [a for a in assignments if a.status != AssignmentStatus.PROPOSED]
+        notification_send(
+            recipients=[*expert_users(told), *mission_focal_points(mission)],
+            code="mission.moved",
+            params={
+                "reference": mission.reference,
+                "title": mission.title,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            },
+            link=mission_link(mission),
+        )
+    return mission
