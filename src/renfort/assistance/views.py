@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,14 +47,6 @@ SEES_REQUESTS = (
 )
 PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 100
-
-
-def mission_url(mission: Mission) -> str:
-    """The mission's page, once the missions app serves one."""
-    try:
-        return reverse("missions:mission_detail", args=[mission.pk])
-    except NoReverseMatch:
-        return ""
 
 
 # --- every role that sees requests ----------------------------------------------------------
@@ -113,7 +105,7 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         rows.append(
             {
                 "mission": mission,
-                "url": mission_url(mission),
+                "url": reverse("missions:mission_detail", args=[mission.pk]),
                 "can_confirm": (
                     user.role == Role.MEMBER_FOCAL_POINT
                     and user.organisation_id in beneficiary_ids
@@ -310,7 +302,7 @@ def request_accept(request: AuthedRequest, pk: int) -> HttpResponse:
         mission = _accept([req], request)
     except ValidationError as error:
         return _refused(request, req, error)
-    url = mission_url(mission)
+    url = reverse("missions:mission_detail", args=[mission.pk])
     if is_htmx(request):
         return _row(request, req, new_mission=mission, new_mission_url=url)
     messages.success(
@@ -318,7 +310,7 @@ def request_accept(request: AuthedRequest, pk: int) -> HttpResponse:
         _("%(request)s accepted: draft mission %(mission)s created.")
         % {"request": req.reference, "mission": mission.reference},
     )
-    return redirect(url or reverse("assistance:appraisal_queue"))
+    return redirect(url)
 
 
 def _accept(requests: list[Request], request: AuthedRequest) -> Mission:
@@ -373,5 +365,5 @@ def requests_merge(request: AuthedRequest) -> HttpResponseBase:
                 _("%(count)d requests merged into mission %(mission)s.")
                 % {"count": len(chosen), "mission": mission.reference},
             )
-            return redirect(mission_url(mission) or reverse("assistance:appraisal_queue"))
+            return redirect("missions:mission_detail", pk=mission.pk)
     return _queue_page(request, form)

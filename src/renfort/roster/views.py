@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,6 @@ from renfort.missions.models import (
     RELEASE_ASKED_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
-    Mission,
 )
 from renfort.roster import services
 from renfort.roster.forms import (
@@ -43,13 +42,6 @@ from renfort.roster.selectors import experts_visible_to
 
 PAGE_SIZE = 50
 DECIDED_SHOWN = 50
-
-
-def mission_url(mission: Mission) -> str:
-    try:
-        return reverse("missions:mission_detail", args=[mission.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _assignments_with_missions() -> Any:
@@ -376,5 +368,5 @@ def my_missions(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "roster/my_missions.html",
-        {"rows": [(a, mission_url(a.slot.mission)) for a in rows]},
+        {"rows": [(a, reverse("missions:mission_detail", args=[a.slot.mission_id])) for a in rows]},
     )

@@ -15,6 +15,7 @@ from renfort.lib.dates import out_of_range
 from renfort.missions.locking import booking_refused, lock_assignments, lock_mission_commitments
 from renfort.missions.models import (
     STAFFABLE_MISSION_STATUSES,
+    Assignment,
     AssignmentStatus,
     Mission,
     MissionStatus,
@@ -38,30 +39,63 @@ def mission_set_dates(
     active assignment is checked again at the new dates; one broken rule refuses the move.
     Experts already invited and the focal points are told when the dates move.
     """
-    bounds = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
-    today = today or timezone.localdate()
-    if not bounds and start < today:
-        bounds["start"] = _(
-            "First day: %(day)s is in the past; a mission moves to %(today)s or later."
-        ) % {"day": start, "today": today}
-    if bounds:
-        raise ValidationError(bounds)
+    _check_bounds(start, end, today or timezone.localdate())
     # Every expert of the mission, then the mission, then its assignments (missions/locking.py):
     # the rules below read those experts' other missions, which cannot move meanwhile.
     mission, _experts = lock_mission_commitments(mission.pk)
     assignments = lock_assignments(mission=mission)
+    problems = _move_problems(mission, assignments, start, end)
+    if problems:
+        raise ValidationError(problems)
+    moved = mission.has_dates and (mission.start, mission.end) != (start, end)
+    mission.start, mission.end = start, end
+    mission.save(update_fields=["start", "end"])
+    for a in assignments:
+        if busy := a.refresh_busy_range(mission):
+            with booking_refused(a.expert):
+                a.save(update_fields=busy)
+    if moved:
+        told = [a for a in assignments if a.status != AssignmentStatus.PROPOSED]
+        notification_send(
+            recipients=[*expert_users(told), *mission_focal_points(mission)],
+            code="mission.moved",
+            params={
+                "reference": mission.reference,
+                "title": mission.title,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            },
+            link=mission_link(mission),
+        )
+    return mission
+
+
+def _check_bounds(start: datetime.date, end: datetime.date, today: datetime.date) -> None:
+    """Dates in the accepted range, in order, and not in the past; refused by field."""
+    bounds = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
+    if not bounds and start < today:
+        bounds["start"] = _(
+            "First day: %(day)s is in the past; a mission moves to %(today)s or later."
+        ) % {"day": start, "today": today}
+    if not bounds and end < start:
+        bounds["end"] = _("Last day: %(end)s is before the first day %(start)s.") % {
+            "end": end,
+            "start": start,
+        }
+    if bounds:
+        raise ValidationError(bounds)
+
+
+def _move_problems(
+    mission: Mission, assignments: list[Assignment], start: datetime.date, end: datetime.date
+) -> list[str]:
+    """What forbids moving ``mission`` to ``start``-``end``: its status, its window, and every
+    rule of its assignments at the new dates (read after the locks)."""
     problems: list[str] = []
     if mission.status not in STAFFABLE_MISSION_STATUSES:
         problems.append(
             _("Mission %(mission)s is %(status)s: its dates can no longer change.")
             % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
-        )
-    if end < start:
-        raise ValidationError(
-            {
-                "end": _("Last day: %(end)s is before the first day %(start)s.")
-                % {"end": end, "start": start}
-            }
         )
     if (
         mission.window_start
@@ -91,26 +125,4 @@ def mission_set_dates(
             )
             if p not in problems
         )
-    if problems:
-        raise ValidationError(problems)
-    moved = mission.has_dates and (mission.start, mission.end) != (start, end)
-    mission.start, mission.end = start, end
-    mission.save(update_fields=["start", "end"])
-    for a in assignments:
-        if busy := a.refresh_busy_range(mission):
-            with booking_refused(a.expert):
-                a.save(update_fields=busy)
-    if moved:
-        told = [a for a in assignments if a.status != AssignmentStatus.PROPOSED]
-        notification_send(
-            recipients=[*expert_users(told), *mission_focal_points(mission)],
-            code="mission.moved",
-            params={
-                "reference": mission.reference,
-                "title": mission.title,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-            },
-            link=mission_link(mission),
-        )
-    return mission
+    return problems

@@ -150,7 +150,7 @@ def render_detail(
     slots = _slot_views(request, mission, bound or {}, beneficiaries)
     shown = [f for view in slots for f in (view.assign_form, view.swap_form) if f is not None]
     for form in (bound or {}).values():
-        if not any(form is f for f in shown):
+        if form.errors and not any(form is f for f in shown):
             # The slot changed hands since the page was drawn (it is held now, or the
             # assignment was swapped out): the form is not on the page, so its refusal
             # goes on top.
