@@ -52,7 +52,12 @@ PRIVATE = [(name, _path(route)) for name, route in ROUTES if name not in PUBLIC]
 
 def test_the_route_list_is_read_from_the_configuration():
     names = {name for name, _ in PRIVATE}
-    assert {"home", "missions:mission_detail", "planner:run_accept", "roster:release_decide"} <= names
+    assert {
+        "home",
+        "missions:mission_detail",
+        "planner:run_accept",
+        "roster:release_decide",
+    } <= names
     assert len(PRIVATE) > 40
 
 
