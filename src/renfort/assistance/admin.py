@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from renfort.accounts.models import User
 from renfort.assistance.models import Request, RequestStatusChange
 from renfort.assistance.services import request_decline
-from renfort.lib.admin import status_action
+from renfort.lib.admin import HistoryAdmin, status_action
 
 
 def _decline(request: Request, by: User, reason: str) -> None:
@@ -32,6 +32,6 @@ class RequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestStatusChange)
-class RequestStatusChangeAdmin(admin.ModelAdmin):
+class RequestStatusChangeAdmin(HistoryAdmin):
     list_display = ["request", "from_status", "to_status", "at", "by"]
     list_select_related = ["request", "by"]

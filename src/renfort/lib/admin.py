@@ -103,3 +103,16 @@ def read_only_after_creation(*fields: str) -> Callable[..., list[str]]:
         return base + [f for f in fields if f not in base] if obj is not None else base
 
     return get_readonly_fields
+
+
+class HistoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg, unused-ignore]
+    """A history table in the admin: read, never written (the services write it)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

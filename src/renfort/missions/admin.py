@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import User
-from renfort.lib.admin import read_only_after_creation, status_action
+from renfort.lib.admin import HistoryAdmin, read_only_after_creation, status_action
 from renfort.missions import services
 from renfort.missions.models import (
     Assignment,
@@ -86,13 +86,13 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(MissionStatusChange)
-class MissionStatusChangeAdmin(admin.ModelAdmin):
+class MissionStatusChangeAdmin(HistoryAdmin):
     list_display = ["mission", "from_status", "to_status", "at", "by"]
     list_select_related = ["mission", "by"]
 
 
 @admin.register(AssignmentStatusChange)
-class AssignmentStatusChangeAdmin(admin.ModelAdmin):
+class AssignmentStatusChangeAdmin(HistoryAdmin):
     list_display = ["assignment", "from_status", "to_status", "at", "by", "note_code"]
     list_select_related = ["assignment__slot__mission", "assignment__expert", "by"]
     raw_id_fields = ["assignment"]

@@ -301,6 +301,8 @@ KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES = frozenset(
 )
 # The expert takes part in the mission: accepted, confirmed or completed.
 TAKING_PART_ASSIGNMENT_STATUSES = frozenset({A.ACCEPTED, A.CONFIRMED, A.COMPLETED})
+# The expert has committed to it and it is still ahead: unavailability may not cover it.
+COMMITTED_ASSIGNMENT_STATUSES = frozenset({A.ACCEPTED, A.CONFIRMED})
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped, unused-ignore]
 import pytest
 from django.core.management import call_command
 from django.test import override_settings

@@ -144,3 +144,28 @@ def test_decline_requests_needs_the_reason(admin_client: Client, personas: Perso
     assert submitted.history.filter(to_status=RequestStatus.DECLINED).exists()
     assert closed.status == RequestStatus.CLOSED
     assert any(m.startswith(str(closed)) for m in said(response))
+
+
+def test_history_rows_are_read_only_in_the_admin(admin_client: Client, personas: Personas):
+    from renfort.assistance.models import RequestStatusChange
+    from renfort.missions.models import AssignmentStatusChange, MissionStatusChange
+    from renfort.missions.services import mission_transition
+
+    mission = persona_mission(personas)
+    mission_transition(mission=mission, to_status=MissionStatus.CANCELLED, note="No budget.")
+    row = MissionStatusChange.objects.filter(mission=mission).last()
+    assert row is not None
+    for model in (RequestStatusChange, MissionStatusChange, AssignmentStatusChange):
+        assert admin_client.get(changelist(model)).status_code == 200
+        meta = model._meta
+        add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        assert admin_client.get(add).status_code == 403
+    url = reverse("admin:missions_missionstatuschange_change", args=[row.pk])
+    before = (row.note, row.to_status)
+    response = admin_client.post(url, {"note": "rewritten", "to_status": "draft"})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert (row.note, row.to_status) == before
+    delete = reverse("admin:missions_missionstatuschange_delete", args=[row.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert MissionStatusChange.objects.filter(pk=row.pk).exists()

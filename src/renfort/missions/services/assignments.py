@@ -36,6 +36,7 @@ from renfort.missions.rules import assignment_problems
 from renfort.missions.services.common import (
     assignment_history_add,
     assignment_status_labels,
+    assignment_status_write,
     lender_focal_points,
     mission_link,
     mission_params,
@@ -187,22 +188,18 @@ def assignment_transition(
     problems = _assignment_guard(assignment, to_status, by, reason)
     if problems:
         raise ValidationError(problems)
-    from_status = assignment.status
-    assignment.status = to_status
-    fields = ["status", "updated_at"]
+    fields = []
     if to_status in {AssignmentStatus.DECLINED, AssignmentStatus.WITHDRAWN} and reason.strip():
         assignment.decline_reason = reason.strip()
         fields.append("decline_reason")
     if to_status == AssignmentStatus.INVITED and assignment.release_status == ReleaseStatus.REFUSED:
         assignment.release_status = ReleaseStatus.PENDING
         fields.append("release_status")
-    fields += assignment.refresh_busy_range()
-    with booking_refused(assignment.expert):
-        assignment.save(update_fields=fields)
-    change = assignment_history_add(
+    change = assignment_status_write(
         assignment,
-        from_status,
+        to_status,
         by,
+        fields=fields,
         note=reason.strip(),
         note_code=note_code,
         note_params=note_params,

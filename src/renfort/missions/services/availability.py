@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from renfort.lib.dates import out_of_range
 from renfort.lib.limits import length_errors
 from renfort.missions.locking import lock_experts
-from renfort.missions.models import Assignment, AssignmentStatus
+from renfort.missions.models import COMMITTED_ASSIGNMENT_STATUSES, Assignment
 from renfort.roster.models import Expert, Unavailability
 
 
@@ -43,7 +43,7 @@ def unavailability_add(
     clash = (
         Assignment.objects.filter(
             expert=expert,
-            status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED],
+            status__in=COMMITTED_ASSIGNMENT_STATUSES,
             slot__mission__start__lte=end,
             slot__mission__end__gte=start,
         )

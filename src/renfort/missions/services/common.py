@@ -10,6 +10,7 @@ from renfort.accounts.models import Role, User
 from renfort.assistance.models import Level
 from renfort.lib.links import link_to
 from renfort.lib.messages import check
+from renfort.missions.locking import booking_refused
 from renfort.missions.models import (
     Assignment,
     AssignmentStatus,
@@ -102,6 +103,32 @@ def history_add(
         note=note,
         note_code=note_code,
         note_params=note_params,
+    )
+
+
+def assignment_status_write(
+    assignment: Assignment,
+    to_status: str,
+    by: User | None,
+    *,
+    fields: Iterable[str] = (),
+    mission: Mission | None = None,
+    note: str = "",
+    note_code: str = "",
+    note_params: Mapping[str, Any] | None = None,
+) -> AssignmentStatusChange:
+    """The one place an assignment's status is written: the new status, its busy range, the
+    other changed ``fields``, and its history row, in the caller's transaction. The callers
+    (the transition services) have checked the transition and hold the locks; a clash the
+    rules missed meets the database's guard (``booking_refused``). ``mission``: the
+    assignment's mission when the caller holds a fresher copy (its dates just changed)."""
+    from_status = assignment.status
+    assignment.status = to_status
+    changed = ["status", "updated_at", *fields, *assignment.refresh_busy_range(mission)]
+    with booking_refused(assignment.expert):
+        assignment.save(update_fields=list(dict.fromkeys(changed)))
+    return assignment_history_add(
+        assignment, from_status, by, note=note, note_code=note_code, note_params=note_params
     )
 
 

@@ -26,7 +26,7 @@ from renfort.missions.models import (
 )
 from renfort.missions.services.common import (
     active_assignments,
-    assignment_history_add,
+    assignment_status_write,
     expert_users,
     history_add,
     mission_focal_points,
@@ -222,12 +222,11 @@ def _assignments_follow(
     for a in assignments:
         if a.status not in from_statuses:
             continue
-        from_status, a.status = a.status, to_status
-        a.save(update_fields=["status", "updated_at", *a.refresh_busy_range(mission)])
-        assignment_history_add(
+        assignment_status_write(
             a,
-            from_status,
+            to_status,
             by,
+            mission=mission,
             note=note if to_status == AssignmentStatus.WITHDRAWN else "",
             note_code=why,
             note_params={"mission": mission.reference},

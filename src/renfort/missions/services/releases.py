@@ -15,7 +15,7 @@ from renfort.missions.models import (
     AssignmentStatus,
 )
 from renfort.missions.services.common import (
-    assignment_history_add,
+    assignment_status_write,
     mission_link,
     secretariat_users,
 )
@@ -56,15 +56,12 @@ def assignment_release_decide(*, assignment: Assignment, granted: bool, by: User
         assignment.release_status = ReleaseStatus.GRANTED
         assignment.save(update_fields=["release_status", "updated_at"])
     else:
-        from_status = assignment.status
         assignment.release_status = ReleaseStatus.REFUSED
-        assignment.status = AssignmentStatus.WITHDRAWN
-        busy = assignment.refresh_busy_range()
-        assignment.save(update_fields=["release_status", "status", "updated_at", *busy])
-        assignment_history_add(
+        assignment_status_write(
             assignment,
-            from_status,
+            AssignmentStatus.WITHDRAWN,
             by,
+            fields=["release_status"],
             note_code="assignment.release_refused",
             note_params={"home": names["home"]},
         )
