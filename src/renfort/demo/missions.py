@@ -5,6 +5,7 @@ with reports and evaluations for the missions done."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -14,6 +15,7 @@ from renfort.demo import texts
 from renfort.demo.context import MS, BuildContext, ExpertInfo, MissionPlan, SlotPlan
 from renfort.demo.requests import accept, submit_request
 from renfort.missions import services as missions
+from renfort.missions.messages import topic_level
 from renfort.missions.models import (
     Assignment,
     AssignmentSource,
@@ -23,7 +25,7 @@ from renfort.missions.models import (
     Slot,
 )
 from renfort.results import services as results
-from renfort.roster.models import Category, ReleaseStatus
+from renfort.roster.models import ReleaseStatus
 
 AS = AssignmentStatus
 
@@ -93,16 +95,19 @@ def _move(ctx: BuildContext, mission: Mission, to_status: str, note: str = "") -
     )
 
 
-def _planner_explanation(ctx: BuildContext, slot_plan: SlotPlan, info: ExpertInfo) -> str:
-    levels = ", ".join(
-        f"{ctx.topics[t].name} {info.skills.get(t, 0)} (needs {lv})"
-        for t, lv in slot_plan.requirements.items()
-    )
-    return (
-        f"{Category(slot_plan.category).label}; {levels}; speaks the mission language; "
-        f"from {ctx.country_of[info.country].name}, outside the beneficiaries; free on "
-        f"the mission dates with a travel day either side."
-    )
+def _planner_explanation(
+    ctx: BuildContext, slot_plan: SlotPlan, slot: Slot, info: ExpertInfo
+) -> dict[str, Any]:
+    """The parameters of an ``assignment.fit`` message, as a planner run would store them."""
+    return {
+        "category": slot_plan.category,
+        "language": slot.mission.language,
+        "skills": [
+            topic_level(t, ctx.topics[t].name, info.skills.get(t, 0), lv)
+            for t, lv in sorted(slot_plan.requirements.items())
+        ],
+        "country": info.country,
+    }
 
 
 def _assign(
@@ -114,10 +119,10 @@ def _assign(
     planner: bool,
     invite: bool = False,
 ) -> Assignment:
-    explanation = ""
+    explanation: dict[str, Any] = {}
     fit = None
     if planner:
-        explanation = _planner_explanation(ctx, slot_plan, info)
+        explanation = _planner_explanation(ctx, slot_plan, slot, info)
         fit = round(
             sum(min(1.0, info.skills.get(t, 0) / 4) for t in slot_plan.requirements)
             / max(len(slot_plan.requirements), 1),
@@ -132,7 +137,8 @@ def _assign(
             source=AssignmentSource.PLANNER if planner else AssignmentSource.MANUAL,
             status=AS.INVITED if invite else AS.PROPOSED,
             fit=fit,
-            explanation=explanation,
+            explanation_code="assignment.fit" if planner else "",
+            explanation_params=explanation,
             by=ctx.coordinator,
         )
     except ValidationError as exc:

@@ -28,6 +28,8 @@ from django.db import models
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from renfort.lib.languages import language_name
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 else:
@@ -71,6 +73,10 @@ def _translated(value: Any) -> str:
     return gettext(str(value))
 
 
+def _language(value: Any) -> str:
+    return language_name(str(value))
+
+
 def _nested(value: Any) -> str:
     return str(render(str(value.get("code", "")), value.get("params") or {}))
 
@@ -83,6 +89,8 @@ DATE = Param(_date, "2027-03-04")
 PERIOD = Param(_period, ["2027-03-04", "2027-03-08"])
 # A name seeded in the catalogue and stored in English, such as a topic's (``Topic.__str__``).
 TRANSLATED = Param(_translated, "Risk management")
+# An ISO 639-1 code, shown as the language's name in the reader's language.
+LANGUAGE = Param(_language, "fr")
 # A person's own words (a reason, a note): never translated, shown after the body.
 OWN_WORDS = Param(str, "Their own words.", paragraph=True)
 # ``{"code": ..., "params": {...}}``: another message (why this happened), after the body.

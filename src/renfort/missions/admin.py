@@ -77,7 +77,13 @@ class AssignmentAdmin(admin.ModelAdmin):
     # Assignments are made by ``assignment_create`` (every rule, the first history row) and
     # move through ``assignment_transition`` / ``assignment_release_decide``; an assignment
     # never changes slot or expert.
-    readonly_fields = ["status", "release_status", "decline_reason"]
+    readonly_fields = [
+        "status",
+        "release_status",
+        "decline_reason",
+        "explanation_code",
+        "explanation_params",
+    ]
     get_readonly_fields = read_only_after_creation("slot", "expert")
     actions = [status_action("withdraw_assignments", _("Withdraw selected assignments"), _withdraw)]
 

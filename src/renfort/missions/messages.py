@@ -1,5 +1,6 @@
 """What the mission services write for people (``lib.messages``): notifications about missions
-and assignments, and the notes they leave in request and assignment histories.
+and assignments, the notes they leave in request and assignment histories, and why an
+assignment's expert fits (``Assignment.explanation_code``).
 
 Parameters: ``reference`` and ``title`` of the mission, ``dates`` its period (ISO dates),
 ``slot`` a slot code, ``expert`` and ``home`` names, ``status`` a status code.
@@ -7,10 +8,24 @@ Parameters: ``reference`` and ``title`` of the mission, ``dates`` its period (IS
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from renfort.lib.messages import DATE, NESTED, OWN_WORDS, PERIOD, TEXT, choice, register
+from renfort.lib.messages import (
+    DATE,
+    LANGUAGE,
+    NESTED,
+    OWN_WORDS,
+    PERIOD,
+    TEXT,
+    Param,
+    choice,
+    register,
+)
 from renfort.missions.models import AssignmentStatus
+from renfort.roster.models import Category
 
 # --- notifications ---------------------------------------------------------------------------
 
@@ -121,3 +136,39 @@ register("assignment.replaced_by", body=_("Replaced by %(expert)s."), expert=TEX
 register("assignment.mission_confirmed", body=_("Mission %(mission)s is confirmed."), mission=TEXT)
 register("assignment.mission_delivered", body=_("Mission %(mission)s is delivered."), mission=TEXT)
 register("assignment.mission_cancelled", body=_("Mission %(mission)s is cancelled."), mission=TEXT)
+
+# --- why an assignment's expert fits (``Assignment.explanation_code``) ----------------------
+
+
+def topic_level(code: str, name: str, have: int, need: int) -> dict[str, Any]:
+    """One stored item of a ``TOPIC_LEVELS`` parameter: the topic's code and its name as
+    seeded (English, translated when read), the expert's level and the slot's."""
+    return {"topic": code, "name": name, "have": have, "need": need}
+
+
+def _topic_levels(value: Any) -> str:
+    if not value:
+        return gettext("no topic level required")
+    return ", ".join(
+        gettext("%(topic)s %(have)s (needs %(need)s)")
+        % {**item, "topic": gettext(str(item.get("name") or item["topic"]))}
+        for item in value
+    )
+
+
+# A list of ``topic_level`` items, shown as "Risk management 3 (needs 2), …".
+TOPIC_LEVELS = Param(_topic_levels, [topic_level("risk_management", "Risk management", 3, 2)])
+
+register(
+    "assignment.offered_by_member",
+    body=_("Offered by %(org)s through the Experts' Requirement Matrix."),
+    org=TEXT,
+)
+register(
+    "assignment.fit",
+    body=_("%(category)s; speaks %(language)s; %(skills)s; from %(country)s"),
+    category=choice(Category),
+    language=LANGUAGE,
+    skills=TOPIC_LEVELS,
+    country=TEXT,
+)

@@ -14,6 +14,7 @@ from renfort.assistance.models import Level, Request
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
+from renfort.lib.messages import CODE_MAX, render
 from renfort.roster.models import Category, Expert, ReleaseStatus, Topic
 
 
@@ -336,7 +337,12 @@ class Assignment(models.Model):
     )
     pinned = models.BooleanField(_("pinned"), default=False)
     fit = models.FloatField(_("fit"), null=True, blank=True)
+    # Why the expert fits, as the application says it (``lib.messages``): a code and its
+    # parameters, rendered in the reader's language (``explanation_text``). ``explanation``
+    # holds the words of rows written before codes, and the planner's own (English) reasons.
     explanation = models.TextField(_("fit explanation"), max_length=LONG_TEXT, blank=True)
+    explanation_code = models.CharField(_("fit explanation code"), max_length=CODE_MAX, blank=True)
+    explanation_params = models.JSONField(_("fit explanation parameters"), default=dict, blank=True)
     release_status = models.CharField(
         _("release by home administration"),
         max_length=10,
@@ -377,7 +383,9 @@ class Assignment(models.Model):
                 ),
                 name="assignment_busy_range_in_order",
             ),
-            *length_checks(explanation=LONG_TEXT, decline_reason=SHORT_TEXT),
+            *length_checks(
+                explanation=LONG_TEXT, explanation_code=CODE_MAX, decline_reason=SHORT_TEXT
+            ),
         ]
 
     def __str__(self) -> str:
@@ -386,6 +394,13 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def explanation_text(self) -> str:
+        """Why the expert fits, in the active language (else the stored words, if any)."""
+        if self.explanation_code:
+            return str(render(self.explanation_code, self.explanation_params))
+        return self.explanation
 
     def busy_range(
         self, mission: Mission | None = None

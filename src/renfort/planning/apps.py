@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlanningConfig(AppConfig):
     name = "renfort.planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        from renfort.planning import messages  # noqa: F401  (registers the app's message kinds)

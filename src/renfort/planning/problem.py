@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renfort.missions.eligibility import bookings_of
+from renfort.missions.messages import topic_level
 from renfort.missions.models import Assignment, Mission, Slot, SlotRequirement
-from renfort.roster.models import Category, Expert, Skill
+from renfort.roster.models import Category, Expert, Skill, Topic
 
 FORMAT = "renfort-planning/1"
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -289,22 +290,33 @@ def problem_build(
     return BuiltProblem(problem=problem, missions=kept, left_out=left_out)
 
 
+def topic_names() -> dict[str, str]:
+    """Topic code → name as stored (seeded in English, translated when a message is read)."""
+    return dict(Topic.objects.values_list("code", "name"))
+
+
 def fit_explanation(
-    problem: Mapping[str, Any], mission_id: str, slot_id: str, expert_id: str
-) -> str:
-    """Why the expert fits the slot, from the problem's own data (when the planner gave none)."""
+    problem: Mapping[str, Any],
+    mission_id: str,
+    slot_id: str,
+    expert_id: str,
+    names: Mapping[str, str],
+) -> dict[str, Any] | None:
+    """Why the expert fits the slot, from the problem's own data: the parameters of an
+    ``assignment.fit`` message (``names``: ``topic_names()``), or None when the problem does
+    not hold the mission or the expert."""
     mission = next((m for m in problem["missions"] if m["id"] == mission_id), None)
     expert = next((e for e in problem["experts"] if e["id"] == expert_id), None)
     if mission is None or expert is None:
-        return ""
+        return None
     slot: dict[str, Any] = next((s for s in mission["slots"] if s["id"] == slot_id), {})
-    category = str(slot.get("category", ""))
-    parts = [str(Category(category).label) if category in Category.values else category]
-    parts.append(_("speaks %(lang)s") % {"lang": mission["language"]})
-    for topic, need in sorted(slot.get("skills", {}).items()):
-        have = expert.get("skills", {}).get(topic, 0)
-        parts.append(
-            _("%(topic)s %(have)s (needs %(need)s)") % {"topic": topic, "have": have, "need": need}
-        )
-    parts.append(_("from %(country)s") % {"country": expert["country"]})
-    return "; ".join(p for p in parts if p)
+    have = expert.get("skills", {})
+    return {
+        "category": str(slot.get("category", "")),
+        "language": mission["language"],
+        "skills": [
+            topic_level(topic, names.get(topic, topic), have.get(topic, 0), need)
+            for topic, need in sorted(slot.get("skills", {}).items())
+        ],
+        "country": expert["country"],
+    }

@@ -4,14 +4,16 @@ database for the review page.
 The stored plan (``PlannerRun.plan``) is the planner's answer plus a few keys of our own,
 which the solution schema allows: ``left_out`` (missions that could not be sent to the planner,
 with why), ``previous_run`` (the run this one re-plans), and on each proposed assignment
-``explanation``, ``pinned`` and ``swapped``.
+``pinned``, ``swapped``, and why the expert fits: ``explanation_code`` and
+``explanation_params`` (``lib.messages``, read in the reader's language). ``explanation``
+holds the planner's own words, shown only where there is no code (plans written before codes).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
+from renfort.lib.messages import render
 from renfort.missions.eligibility import needs_of, qualified_experts
 from renfort.missions.models import Assignment, AssignmentStatus, Mission, Slot, SlotRequirement
 from renfort.planning.models import PlannerRun, PlannerRunStatus
@@ -98,6 +101,13 @@ class ProposalState:
     TAKEN = "taken"  # the slot holds another expert now: accepting is impossible
 
 
+def explanation_text(a: Mapping[str, Any]) -> str:
+    """Why the plan's proposed assignment ``a`` holds its expert, in the active language."""
+    if a.get("explanation_code"):
+        return str(render(a["explanation_code"], a.get("explanation_params") or {}))
+    return str(a.get("explanation") or "")
+
+
 @dataclass
 class Proposal:
     slot: Slot
@@ -111,10 +121,22 @@ class Proposal:
     assignment: Assignment | None = None
     # The expert already declined this slot once (their reason), worth a look before inviting.
     declined: str | None = None
+    explanation_code: str = ""
+    explanation_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def acceptable(self) -> bool:
         return self.state == ProposalState.OPEN and self.expert is not None
+
+    @property
+    def explanation_text(self) -> str:
+        return explanation_text(
+            {
+                "explanation": self.explanation,
+                "explanation_code": self.explanation_code,
+                "explanation_params": self.explanation_params,
+            }
+        )
 
 
 @dataclass
@@ -203,6 +225,8 @@ def _proposal(rows: _ReviewRows, slot: Slot, a: Mapping[str, Any]) -> Proposal:
         expert_id=expert_id,
         fit=a.get("fit"),
         explanation=a.get("explanation", ""),
+        explanation_code=a.get("explanation_code", ""),
+        explanation_params=dict(a.get("explanation_params") or {}),
         pinned=held.pinned if state == ProposalState.HELD and held else bool(a.get("pinned")),
         swapped=bool(a.get("swapped")),
         state=state,

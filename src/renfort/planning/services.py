@@ -20,13 +20,19 @@ from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
 from renfort.lib.dates import out_of_range
+from renfort.lib.messages import check, nested
 from renfort.missions import rules
 from renfort.missions import services as mission_services
 from renfort.missions.eligibility import Held, crew_misses, overlaps
 from renfort.missions.locking import lock_mission_commitments
 from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, Mission, Slot
 from renfort.planning.models import PlannerRun, PlannerRunStatus
-from renfort.planning.problem import fit_explanation, missions_for_run, problem_build
+from renfort.planning.problem import (
+    fit_explanation,
+    missions_for_run,
+    problem_build,
+    topic_names,
+)
 from renfort.planning.selectors import (
     MissionReview,
     Proposal,
@@ -192,7 +198,10 @@ def _mission_accept(mr: MissionReview, chosen: list[Proposal], by: User) -> list
             source=AssignmentSource.PLANNER,
             pinned=p.pinned,
             fit=p.fit,
-            explanation=p.explanation,
+            explanation_code=p.explanation_code,
+            explanation_params=p.explanation_params,
+            # The planner's own words only where the plan has no code (written before codes).
+            explanation="" if p.explanation_code else p.explanation,
             by=by,
         )
         batch.append(
@@ -348,16 +357,18 @@ def proposal_swap(*, run: PlannerRun, slot_code: str, expert: Expert, by: User) 
         problems += _plan_problems(run, entry, slot, expert)
         if problems:
             raise ValidationError({"expert": problems})
+    why: dict[str, Any] = {"who": str(by)}
+    fit = fit_explanation(run.problem, entry["id"], slot_code, str(expert.pk), topic_names())
+    if fit is not None:  # the expert was in the run's problem
+        why["fit"] = nested("assignment.fit", fit)
+    check("assignment.swapped_in_by", why)
     proposal["expert"] = str(expert.pk)
     proposal["swapped"] = True
     proposal["fit"] = None
-    proposal["explanation"] = _("swapped in by %(who)s") % {"who": by}
-    if str(expert.pk) not in {e["id"] for e in run.problem.get("experts", [])}:
-        explanation = ""
-    else:
-        explanation = fit_explanation(run.problem, entry["id"], slot_code, str(expert.pk))
-    if explanation:
-        proposal["explanation"] += "; " + explanation
+    # The planner's words were about the expert it chose.
+    proposal["explanation"] = ""
+    proposal["explanation_code"] = "assignment.swapped_in_by"
+    proposal["explanation_params"] = why
     run.save(update_fields=["plan"])
     return run
 

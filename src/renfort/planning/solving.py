@@ -14,8 +14,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renfort.lib.messages import check
 from renfort.planning.models import PlannerRun, PlannerRunStatus
-from renfort.planning.problem import fit_explanation
+from renfort.planning.problem import fit_explanation, topic_names
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,16 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
     for key in ("left_out", "previous_run"):
         if key in run.plan:
             stored[key] = run.plan[key]
+    names = topic_names()
     for entry in stored.get("missions", []):
         for a in entry.get("assignments") or []:
+            # Why the expert fits, as a message read in the reader's language; the planner's
+            # own words (English) stay in ``explanation``, shown only where no code is.
             a.setdefault("explanation", "")
-            if not a["explanation"]:
-                a["explanation"] = fit_explanation(run.problem, entry["id"], a["slot"], a["expert"])
+            fit = fit_explanation(run.problem, entry["id"], a["slot"], a["expert"], names)
+            if fit is not None:
+                check("assignment.fit", fit)
+                a["explanation_code"], a["explanation_params"] = "assignment.fit", fit
             a.setdefault("pinned", False)
     run.plan = stored
     run.progress = progress

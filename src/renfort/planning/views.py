@@ -150,7 +150,14 @@ def run_swap(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
                 request, _("%(slot)s now proposes %(who)s.") % {"slot": slot, "who": form.chosen}
             )
             return redirect("planner:run_detail", pk=run.pk)
-    context = {"run": run, "slot": slot, "entry": entry, "proposal": proposal, "form": form}
+    context = {
+        "run": run,
+        "slot": slot,
+        "entry": entry,
+        "proposal": proposal,
+        "why": selectors.explanation_text(proposal),
+        "form": form,
+    }
     return render(request, "planner/swap.html", context)
 
 

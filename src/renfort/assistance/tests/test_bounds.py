@@ -11,23 +11,8 @@ from django.utils import timezone
 from renfort.assistance.forms import DeclineForm, RequestForm
 from renfort.assistance.models import RequestStatus
 from renfort.assistance.services import request_decline, request_submit, request_transition
+from renfort.assistance.tests.test_services import submit_args
 from renfort.testing import Personas, make_request, next_year, refuses, topic
-
-
-def submit_args(p: Personas, **overrides: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {
-        "by": p.member,
-        "title": "Risk management for the port of Dakar",
-        "administrations": [p.admin_a],
-        "topics": [topic("risk_management")],
-        "level": "operational",
-        "needs": "Targeting at the port.",
-        "preferred_start": next_year(3, 1),
-        "preferred_end": next_year(5, 31),
-        "language": "fr",
-    }
-    args.update(overrides)
-    return args
 
 
 @pytest.mark.django_db

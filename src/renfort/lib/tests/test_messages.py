@@ -39,6 +39,8 @@ def test_every_app_registers_its_kinds() -> None:
         "assignment.invited",
         "assignment.release_refused",
         "mission.confirmed",
+        "assignment.fit",
+        "assignment.swapped_in_by",
         "demo.welcome",
     } <= codes
 

@@ -13,7 +13,7 @@ from renfort.accounts.models import Role, User
 from renfort.accounts.services import notification_send
 from renfort.lib.limits import length_errors
 from renfort.lib.links import link_to
-from renfort.lib.messages import nested
+from renfort.lib.messages import check, nested
 from renfort.lib.states import transition_error
 from renfort.missions.locking import (
     booking_refused,
@@ -54,14 +54,22 @@ def assignment_create(
     pinned: bool = False,
     status: str = AssignmentStatus.PROPOSED,
     fit: float | None = None,
+    explanation_code: str = "",
+    explanation_params: Mapping[str, Any] | None = None,
     explanation: str = "",
     by: User | None = None,
 ) -> Assignment:
     """Put ``expert`` in ``slot`` after checking every rule (``assignment_problems``).
 
     ``status`` is proposed (default) or invited (then the expert and the lending
-    administration are told, as ``assignment_transition`` does).
+    administration are told, as ``assignment_transition`` does). Why the expert fits is a
+    message code and its parameters (``lib.messages``; refused with ``ValueError`` when the
+    code is unknown or a parameter missing); ``explanation`` only carries the planner's own
+    words of a plan that has no code.
     """
+    explanation_params = dict(explanation_params or {})
+    if explanation_code:
+        check(explanation_code, explanation_params)
     if status not in {AssignmentStatus.PROPOSED, AssignmentStatus.INVITED}:
         raise ValidationError(
             {
@@ -89,6 +97,8 @@ def assignment_create(
         pinned=pinned,
         fit=fit,
         explanation=explanation,
+        explanation_code=explanation_code,
+        explanation_params=explanation_params,
         release_status=ReleaseStatus.PENDING,
     )
     assignment.refresh_busy_range(slot.mission)

@@ -1,6 +1,7 @@
 """What the application writes for people is stored as codes: after the main flows, no
-notification, history note or decline reason holds a sentence the application wrote; every
-assignment status change left a history row; readers see it all in their own language."""
+notification, history note, decline reason or assignment explanation holds a sentence the
+application wrote; every assignment status change left a history row; readers see it all in
+their own language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime
 import itertools
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,7 +27,17 @@ from renfort.missions.services import (
     mission_set_dates,
     mission_transition,
 )
-from renfort.testing import Personas, make_expert, next_year, topic
+from renfort.planning.selectors import proposal_for_slot
+from renfort.planning.services import planner_run_start, proposal_swap, proposals_accept
+from renfort.roster.models import Category
+from renfort.testing import (
+    Personas,
+    make_expert,
+    make_member,
+    next_year,
+    persona_mission,
+    topic,
+)
 
 # The only sentences people typed in the flows below.
 OWN_WORDS = {"", "Looks sound.", "On leave.", "Port closed."}
@@ -79,10 +91,40 @@ def _main_flows(p: Personas) -> None:
     )
 
 
+def _explanation_flows(p: Personas, client: Client) -> None:
+    """Why experts fit, written in French: a lender offers its expert through the matrix; the
+    planner proposes two experts, the secretariat swaps one, and accepts the plan."""
+    offered = persona_mission(p, start=next_year(6, 1))
+    client.force_login(p.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[offered.slots.get().pk]),
+        {"expert": p.expert.pk},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.status_code == 302
+    need = (Category.TECHNICAL_OPERATIONAL_EXPERT, {"risk_management": 2})
+    planned = persona_mission(p, start=next_year(9, 1), slots=[need, need])
+    pool = [
+        make_expert(home_administration=make_member(c, "EUR", languages=("fr",)), first_name=c)
+        for c in ("DE", "BE")
+    ]
+    run = planner_run_start(by=p.secretariat, missions=[planned], time_limit_s=1)
+    slot = f"{planned.reference}-1"
+    proposed = {a["expert"] for e in run.plan["missions"] for a in e["assignments"]}
+    unused = next(x for x in [p.expert, *pool] if str(x.pk) not in proposed)
+    run = proposal_swap(run=run, slot_code=slot, expert=unused, by=p.secretariat)
+    assert proposal_for_slot(run, slot)[1]["expert"] == str(unused.pk)
+    created, refused = proposals_accept(
+        run=run, slot_codes=[f"{planned.reference}-1", f"{planned.reference}-2"], by=p.secretariat
+    )
+    assert len(created) == 2 and not refused
+
+
 @pytest.mark.django_db
-def test_no_service_stores_a_sentence(personas: Personas) -> None:
+def test_no_service_stores_a_sentence(personas: Personas, client: Client) -> None:
     with translation.override("fr"):
         _main_flows(personas)
+        _explanation_flows(personas, client)
 
     notifications = list(Notification.objects.all())
     assert len({n.code for n in notifications}) >= 8
@@ -108,6 +150,17 @@ def test_no_service_stores_a_sentence(personas: Personas) -> None:
         if row.note_code:
             messages.check(row.note_code, row.note_params)
     assert set(Assignment.objects.values_list("decline_reason", flat=True)) <= OWN_WORDS
+
+    assignments = list(Assignment.objects.all())
+    assert {a.explanation_code for a in assignments} >= {
+        "assignment.offered_by_member",
+        "assignment.fit",
+        "assignment.swapped_in_by",
+    }
+    for a in assignments:
+        assert a.explanation == "", a.explanation
+        if a.explanation_code:
+            messages.check(a.explanation_code, a.explanation_params)
 
 
 @pytest.mark.django_db

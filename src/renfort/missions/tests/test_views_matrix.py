@@ -132,22 +132,31 @@ def test_lender_offers_its_expert_as_a_proposal(client, personas):
     client.force_login(personas.lender)
     body = client.get(reverse(MATRIX)).content.decode()
     assert "Offer an expert" in body and "Ana Lima" in body
-    response = client.post(
-        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    response = client.post(  # in French: the offer must not store the lender's language
+        reverse("missions:matrix_offer", args=[slot.pk]),
+        {"expert": personas.expert.pk},
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert response.status_code == 302
     assignment = Assignment.objects.get(slot=slot)
     assert assignment.expert == personas.expert
     assert assignment.status == AssignmentStatus.PROPOSED
     assert assignment.source == AssignmentSource.MANUAL
-    assert "Offered by French Customs" in assignment.explanation
+    assert assignment.explanation == ""  # a code, no sentence
+    assert assignment.explanation_code == "assignment.offered_by_member"
+    assert assignment.explanation_params == {"org": "French Customs"}
     # The slot is no longer open.
     body = client.get(reverse(MATRIX)).content.decode()
     assert f'id="open-slot-{slot.pk}"' not in body
-    # The lender sees its own proposal on the mission's page once visible; the secretariat sees it.
+    # The lender sees its own proposal on the mission's page once visible; the secretariat sees
+    # it, with why, in the reader's language.
     client.force_login(personas.secretariat)
-    body = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
+    url = reverse("missions:mission_detail", args=[mission.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ana Lima" in body and "Proposed" in body
+    assert "Offered by French Customs through the Experts&#x27; Requirement Matrix." in body
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Proposé par French Customs via la matrice des besoins en experts." in body
 
 
 def test_offer_by_htmx_replaces_the_row(client, personas):

@@ -184,8 +184,8 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 expert=expert,
                 source=AssignmentSource.MANUAL,
                 status=AssignmentStatus.PROPOSED,
-                explanation=_("Offered by %(org)s through the Experts' Requirement Matrix.")
-                % {"org": request.user.organisation},
+                explanation_code="assignment.offered_by_member",
+                explanation_params={"org": str(request.user.organisation)},
                 by=request.user,
             )
         except ValidationError as exc:

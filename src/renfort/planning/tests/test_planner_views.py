@@ -92,7 +92,7 @@ def test_run_end_to_end_from_the_form(client: Client, world: dict) -> None:
     html = page.content.decode()
     assert page.status_code == 200
     assert f"{world['staffable'].reference}-1" in html
-    assert "risk_management 3 (needs 2)" in html  # the fit explanation
+    assert "Risk management 3 (needs 2)" in html  # the fit explanation
     assert "valuation &gt;= 4" in html  # why the other mission stayed unstaffed
     assert "<svg" in html and "<progress" in html
 
@@ -160,7 +160,20 @@ def test_accept_creates_invitations_and_notifications(client: Client, world: dic
     assert assignment.expert == p.expert
     assert assignment.status == AssignmentStatus.INVITED
     assert assignment.source == AssignmentSource.PLANNER
-    assert "risk_management" in assignment.explanation
+    assert assignment.explanation == ""  # a code, no sentence (nor the planner's English)
+    assert assignment.explanation_code == "assignment.fit"
+    assert assignment.explanation_params["skills"] == [
+        {"topic": "risk_management", "name": "Risk management", "have": 3, "need": 2}
+    ]
+    url = reverse("missions:mission_detail", args=[world["staffable"].pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Technical and operational expert; speaks French; Risk management 3 (needs 2)" in english
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "langue : Français ; Gestion des risques 3 (exigé : 2) ; pays : FR" in french
+    login(client, p.expert_user)  # the invited expert reads why too
+    invitations = client.get(reverse("roster:invitations"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Gestion des risques 3 (exigé : 2)" in invitations.content.decode()
+    login(client, p.secretariat)
     assert Notification.objects.filter(recipient=p.expert_user).exists()
     assert Notification.objects.filter(recipient=p.lender).exists()  # release asked
     # Accepting again refuses without writing.
@@ -196,7 +209,9 @@ def test_swap_refuses_a_rule_breaking_expert_and_names_the_rule(
     assert entry["assignments"][0]["expert"] == str(world["p"].expert.pk)
 
 
-def test_swap_to_a_free_expert_changes_the_proposal(client: Client, world: dict) -> None:
+def test_swap_to_a_free_expert_changes_the_proposal_and_says_who_and_why(
+    client: Client, world: dict
+) -> None:
     free = make_expert(
         home_administration=make_member("BE", "EUR", languages=("fr",)), first_name="Free"
     )
@@ -207,8 +222,28 @@ def test_swap_to_a_free_expert_changes_the_proposal(client: Client, world: dict)
     assert response.status_code == 302
     run.refresh_from_db()
     entry = next(m for m in run.plan["missions"] if m["id"] == world["staffable"].reference)
-    assert entry["assignments"][0]["expert"] == str(free.pk)
-    assert entry["assignments"][0]["swapped"] is True
+    proposal = entry["assignments"][0]
+    assert proposal["expert"] == str(free.pk) and proposal["swapped"] is True
+    # Why: a code (who swapped, and how the expert fits), no sentence in anyone's language.
+    assert proposal["explanation"] == ""
+    assert proposal["explanation_code"] == "assignment.swapped_in_by"
+    assert proposal["explanation_params"]["who"] == str(world["p"].secretariat)
+    assert proposal["explanation_params"]["fit"]["code"] == "assignment.fit"
+    assert proposal["explanation_params"]["fit"]["params"]["country"] == "BE"
+    swap_page = client.get(reverse("planner:run_swap", args=[run.pk, code])).content.decode()
+    assert f"Current proposal: Swapped in by {world['p'].secretariat}." in swap_page
+    # Accepted, the assignment keeps the code; each reader sees it in their language.
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [code]})
+    assignment = Assignment.objects.get(slot=world["staffable"].slots.get(), expert=free)
+    assert (assignment.explanation, assignment.explanation_code) == ("", "assignment.swapped_in_by")
+    assert assignment.explanation_params == proposal["explanation_params"]
+    url = reverse("missions:mission_detail", args=[world["staffable"].pk])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Swapped in by {world['p'].secretariat}.<br><br>Technical and operational" in english
+    assert "speaks French; Risk management 3 (needs 2); from BE" in english
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"Proposé à la place par {world['p'].secretariat}." in french
+    assert "Gestion des risques 3 (exigé : 2) ; pays : BE" in french
 
 
 def test_pin_and_rerun_keep_the_pinned_proposal(client: Client, world: dict) -> None:

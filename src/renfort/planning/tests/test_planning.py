@@ -7,10 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import translation
 
 from renfort.missions.models import AssignmentStatus, MissionStatus
 from renfort.planning.models import PlannerRun, PlannerRunStatus
 from renfort.planning.problem import missions_for_run, problem_build
+from renfort.planning.selectors import explanation_text
 from renfort.planning.solving import ProgressRecorder, plan_apply
 from renfort.roster.models import Category, ReleaseStatus
 from renfort.testing import (
@@ -175,7 +177,21 @@ def test_plan_apply_stores_plan_with_explanations(scene: dict, secretariat) -> N
     run.refresh_from_db()
     assert run.status == PlannerRunStatus.DONE and run.finished_at is not None
     proposal = run.plan["missions"][0]["assignments"][0]
-    assert "speaks fr" in proposal["explanation"] and proposal["pinned"] is False
+    assert proposal["pinned"] is False
+    # Why the expert fits: a code and its parameters, read in the reader's language.
+    assert proposal["explanation"] == ""
+    assert proposal["explanation_code"] == "assignment.fit"
+    assert proposal["explanation_params"] == {
+        "category": "technical_operational_expert",
+        "language": "fr",
+        "skills": [{"topic": "risk_management", "name": "Risk management", "have": 0, "need": 2}],
+        "country": "DE",
+    }
+    assert explanation_text(proposal) == (
+        "Technical and operational expert; speaks French; Risk management 0 (needs 2); from DE"
+    )
+    with translation.override("fr"):
+        assert "langue : Français ; Gestion des risques 0 (exigé : 2)" in explanation_text(proposal)
     assert run.plan["left_out"] == []
 
     plan_apply(run=run, plan={"status": "invalid", "errors": ["missions[0]: bad"]}, progress=[])
