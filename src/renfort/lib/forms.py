@@ -56,22 +56,30 @@ def _name_messages(field: forms.Field, label: str) -> None:
 
 
 def add_service_error(
-    form: forms.BaseForm, error: ValidationError, aliases: Mapping[str, str] | None = None
+    form: forms.BaseForm,
+    error: ValidationError,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    default: str | None = None,
 ) -> None:
-    """Put the messages of ``error`` (raised by a service) on ``form``.
+    """Put the messages of ``error`` (raised by a service) on ``form``: the one helper every
+    view uses to show a refusal.
 
     A message keyed by a field name (``ValidationError({"end": ...})``), or by a service
-    argument that ``aliases`` maps to a form field, goes next to that field; a plain message
-    goes next to the field it names by name or label, else on top of the form.
+    argument that ``aliases`` maps to a form field, goes next to that field. A plain message
+    (or one keyed by something the form does not show) goes next to ``default`` when given
+    (the field the user chose, e.g. the expert of an assign form), else next to the field it
+    names by name or label, else on top of the form.
     """
     aliases = aliases or {}
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
             name = aliases.get(key, key)
-            form.add_error(name if name in form.fields else None, errors)
+            form.add_error(name if name in form.fields else default, errors)
         return
     for message in error.messages:
-        form.add_error(_field_named_in(form, message, aliases), message)
+        target = default if default is not None else _field_named_in(form, message, aliases)
+        form.add_error(target, message)
 
 
 def _field_named_in(form: forms.BaseForm, message: str, aliases: Mapping[str, str]) -> str | None:

@@ -36,17 +36,6 @@ def _blank(label: Any, choices: Iterable[tuple[str, Any]]) -> list[tuple[str, An
     return [("", label), *choices]
 
 
-def apply_error(form: forms.Form, exc: ValidationError, field: str | None) -> None:
-    """Show a service's refusal on the form: next to the field it names, else next to
-    ``field`` (the one the user chose), else above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else field
-            form.add_error(target, [m for e in errors for m in e.messages])
-    else:
-        form.add_error(field, exc.messages)
-
-
 class PeriodMixin(NamedErrorsForm):
     period_from = forms.DateField(
         label=_("From"),

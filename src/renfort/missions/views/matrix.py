@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role, User
 from renfort.accounts.permissions import role_required
+from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
 from renfort.missions.candidates import Pool, candidates, expert_pool
 from renfort.missions.eligibility import crew_of
-from renfort.missions.forms import MatrixFilterForm, OfferForm, apply_error
+from renfort.missions.forms import MatrixFilterForm, OfferForm
 from renfort.missions.models import (
     EDITABLE_MISSION_STATUSES,
     Assignment,
@@ -189,7 +190,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 by=request.user,
             )
         except ValidationError as exc:
-            apply_error(form, exc, "expert")
+            add_service_error(form, exc, default="expert")
         else:
             message = _("%(expert)s offered for %(slot)s; the secretariat will consider it.") % {
                 "expert": expert,

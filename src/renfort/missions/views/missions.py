@@ -25,9 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
+from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
-from renfort.missions.forms import DatesForm, MissionFilterForm, TransitionForm, apply_error
+from renfort.missions.forms import DatesForm, MissionFilterForm, TransitionForm
 from renfort.missions.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -157,7 +158,7 @@ def mission_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            apply_error(form, exc, "to_status")
+            add_service_error(form, exc, default="to_status")
         else:
             return done(
                 request,
@@ -186,7 +187,7 @@ def mission_set_dates(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 by=request.user,
             )
         except ValidationError as exc:
-            apply_error(form, exc, None)
+            add_service_error(form, exc)
         else:
             return done(request, mission, _("Dates set."))
     mission.refresh_from_db()

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
+from renfort.lib.forms import add_service_error
 from renfort.missions import services
 from renfort.missions.candidates import candidates, expert_pool
 from renfort.missions.eligibility import crew_of
-from renfort.missions.forms import AssignForm, SlotForm, SwapForm, apply_error
+from renfort.missions.forms import AssignForm, SlotForm, SwapForm
 from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, Slot
 from renfort.missions.selectors import mission_for_user
 from renfort.missions.views.common import SECRETARIAT
@@ -55,7 +56,7 @@ def slot_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 requirements=form.requirements(),
             )
         except ValidationError as exc:
-            apply_error(form, exc, None)
+            add_service_error(form, exc)
         else:
             return done(request, mission, _("Slot added."))
     return render_detail(request, mission, slot_form=form)
@@ -99,7 +100,7 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 by=request.user,
             )
         except ValidationError as exc:
-            apply_error(form, exc, "expert")
+            add_service_error(form, exc, default="expert")
         else:
             return done(
                 request,
@@ -132,7 +133,7 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 assignment=assignment, expert=form.cleaned_data["expert"], by=request.user
             )
         except ValidationError as exc:
-            apply_error(form, exc, "expert")
+            add_service_error(form, exc, default="expert")
         else:
             return done(
                 request,
