@@ -6,11 +6,23 @@ use ``django_capture_on_commit_callbacks(execute=True)`` to see it in ``mailoutb
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from renfort.accounts.models import Organisation, User
 from renfort.roster.models import Expert
 from renfort.testing import Personas, make_personas
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A French request leaves French active on the thread (LocaleMiddleware never resets
+    it): put the default back so the next test, in any app, starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

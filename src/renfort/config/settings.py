@@ -178,4 +178,12 @@ LOGGING = {
 # Planner defaults used by the web workflow.
 PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "10"))
 PLANNER_TRAVEL_DAYS = int(os.environ.get("PLANNER_TRAVEL_DAYS", "1"))
+# A committed change to a mission, a slot, an assignment or an expert queues a refresh of the
+# pool gaps (planning/receivers.py); the test settings turn it off but where a test turns it on.
+POOL_GAPS_REFRESH_ON_CHANGE = True
+# Someone waits on a run from the browser: once the primary is settled, the tie-breaks stop
+# after PLANNER_STALL_S without a better one, and after PLANNER_TIE_BREAK_S in any case
+# (docs/benchmarks.md, "Browser runs on the demo"). `renfort plan` keeps its own stall rule.
+PLANNER_STALL_S = float(os.environ.get("PLANNER_STALL_S", "0.5"))
+PLANNER_TIE_BREAK_S = float(os.environ.get("PLANNER_TIE_BREAK_S", "1.5"))
 WHITENOISE_USE_FINDERS = True

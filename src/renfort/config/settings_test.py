@@ -16,6 +16,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PLANNER_TIME_LIMIT_S = 2.0
+# Transactional tests commit every factory row on its own, and the immediate backend would
+# recompute the pool gaps after each one (the race tests three times slower): the tests of the
+# refresh turn it on (planning/tests/test_gaps.py).
+POOL_GAPS_REFRESH_ON_CHANGE = False
 
 # Several test runs on one machine (parallel developers, a benchmark beside the suite) each
 # take their own test database when RENFORT_TEST_DB names one. SQLite tests use a file, one per

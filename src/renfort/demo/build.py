@@ -12,7 +12,7 @@ before each one is written.
 The steps, in the order they run (the order of the random draws, so do not reorder them):
 ``organisations`` (and their users), ``experts``, ``plans`` then ``missions`` (with their
 ``requests``), the open ``requests``, ``agreements`` and results, a planner run, ``timeline``
-(believable dates), ``inboxes``.
+(believable dates), ``inboxes``; after the commit, the pool gaps snapshot.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from renfort.demo.plans import plan_missions
 from renfort.demo.requests import build_open_requests
 from renfort.demo.timeline import Timeline
 from renfort.missions.models import Assignment, Mission
+from renfort.planning.gap_snapshots import pool_gaps_refresh
 from renfort.planning.services import planner_run_create
 from renfort.planning.solving import planner_run_execute
 from renfort.results.models import Evaluation, Indicator, MissionReport
@@ -57,7 +58,8 @@ class DemoResult:
 def build_demo(
     *, seed: int = DEFAULT_SEED, small: bool = False, today: datetime.date | None = None
 ) -> DemoResult:
-    """Build the whole demo in one transaction and return the logins and counts.
+    """Build the whole demo in one transaction, store its pool gaps, and return the logins
+    and counts.
 
     Mail is not sent while building (notifications still fill the in-app inboxes).
     """
@@ -68,6 +70,9 @@ def build_demo(
     ):
         ctx = BuildContext(seed=seed, small=small, today=today or datetime.date.today())
         result = _build(ctx)
+    # The pool gaps of the plan just built, stored now rather than when a worker next runs
+    # (the commit queued a refresh too: it will find nothing changed).
+    pool_gaps_refresh()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -92,7 +97,7 @@ def _build(ctx: BuildContext) -> DemoResult:
 
 def _build_planner_run(ctx: BuildContext) -> None:
     """A finished planner run over the coming year, waiting for the secretariat's review
-    (its unstaffed missions feed the pool gap analysis)."""
+    (its unstaffed missions show on the run's page)."""
     run = planner_run_create(by=ctx.coordinator, period_start=ctx.anchor, period_end=ctx.day(365))
     planner_run_execute(run_id=run.pk)
 

@@ -28,6 +28,7 @@ from django.db import models
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
+from renfort.lib.countries import country_name
 from renfort.lib.languages import language_name
 
 if TYPE_CHECKING:
@@ -77,6 +78,10 @@ def _language(value: Any) -> str:
     return language_name(str(value))
 
 
+def _country(value: Any) -> str:
+    return country_name(str(value))
+
+
 def _nested(value: Any) -> str:
     return str(render(str(value.get("code", "")), value.get("params") or {}))
 
@@ -91,6 +96,8 @@ PERIOD = Param(_period, ["2027-03-04", "2027-03-08"])
 TRANSLATED = Param(_translated, "Risk management")
 # An ISO 639-1 code, shown as the language's name in the reader's language.
 LANGUAGE = Param(_language, "fr")
+# An ISO 3166-1 alpha-2 code, shown as the country's name in the reader's language.
+COUNTRY = Param(_country, "BE")
 # A person's own words (a reason, a note): never translated, shown after the body.
 OWN_WORDS = Param(str, "Their own words.", paragraph=True)
 # ``{"code": ..., "params": {...}}``: another message (why this happened), after the body.

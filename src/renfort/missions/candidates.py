@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from renfort.missions.eligibility import (
     Booking,
+    Exclusions,
     ExpertFacts,
     Held,
     bookings_of,
@@ -69,12 +70,16 @@ def candidates(
     *,
     beneficiaries: Iterable[Any],
     crew: Iterable[Held],
+    excluded: Exclusions,
     exclude: Assignment | None = None,
 ) -> tuple[list[Expert], set[int]]:
-    """The pool's experts of the slot's category, and the ids of those among them whom every
-    rule accepts for the slot at its mission's dates: listed first in the form.
+    """The pool's experts of the slot's category but those excluded from it, and the ids of
+    those among them whom every rule accepts for the slot at its mission's dates: listed
+    first in the form.
 
     ``crew``: the active assignments of the slot's mission (``eligibility.crew_of``).
+    ``excluded``: the exclusions of the slot's mission (``eligibility.exclusions_of``): an
+    excluded expert is not offered at all.
     ``exclude``: the assignment being swapped: its expert is not offered, and the rules leave
     it out as ``assignment_swap`` does. The rules about the mission itself (its status, its
     dates) are the same for every expert and are left to the service's refusal; without dates
@@ -82,13 +87,18 @@ def candidates(
     """
     skip = exclude.pk if exclude is not None else None
     facts = slot_facts(
-        slot, held=[h for h in crew if h.pk != skip], beneficiaries=list(beneficiaries)
+        slot,
+        held=[h for h in crew if h.pk != skip],
+        excluded=excluded.of(slot.pk, slot.mission_id),
+        beneficiaries=list(beneficiaries),
     )
     travel = travel_days()
     of_category = [
         e
         for e in pool.experts
-        if slot.category in e.categories and (exclude is None or e.pk != exclude.expert_id)
+        if slot.category in e.categories
+        and (exclude is None or e.pk != exclude.expert_id)
+        and e.pk not in facts.excluded
     ]
     fitting = {
         e.pk

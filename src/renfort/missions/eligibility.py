@@ -1,45 +1,66 @@
 """Who may take a slot: every rule an assignment keeps, defined once, over plain facts.
 
-The facts are what the rules read and nothing more. About the slot (``SlotFacts``): its
-mission's status and dates, what it asks of a profile (``Needs``), the mission's other active
-assignments (``Held``). About the expert (``ExpertFacts``): pool, profile and released days,
-their unavailable periods, their ``Booking``s on other missions. Each family of rules is one
-small function that returns ``Miss``es, a stable code with the values that explain it:
+The facts are what the rules read and nothing more (``missions.eligibility_data``, re-exported
+here). About the slot (``SlotFacts``): its mission's status and dates, what it asks of a
+profile (``Needs``), the mission's other active assignments (``Held``), the experts never to
+place there (``Exclusion``). About the expert (``ExpertFacts``): pool, profile and released
+days, their unavailable periods, their ``Booking``s on other missions. Each family of rules is
+one small function that returns ``Miss``es, a stable code with the values that explain it:
 
 - ``mission_misses``: mission_status, mission_dates;
 - ``pool_misses``: expert_active, expert_release (``roster.models.POOL_RELEASE_STATUSES``);
 - ``profile_misses``: category, topic_level, language, beneficiary;
 - ``crew_misses``: slot_taken, same_mission, distinct_countries;
+- ``exclusion_misses``: excluded (declined or withdrawn from the mission, release refused for
+  it, or kept out of the slot by a coordinator: ``exclusions_of``);
 - ``availability_misses``: unavailable, overlap (``overlaps`` with the travel days),
   released_days (``days_per_year``).
 
 Every decision about who may take a slot goes through these functions: the services
 (``missions.rules.assignment_problem_list`` turns each miss into a sentence), the experts
 offered in forms (``missions.candidates``), the planner's problem (``planning.problem``), pool
-gaps (``planning.gaps``), the calendars' conflict marks and the demo builder. The loaders at
-the end (``ExpertFacts.of``, ``needs_of``, ``crew_of``, ``bookings_of``) are the one
-definition of the data the rules read; ``qualified_experts`` compiles the pool and profile
-rules to SQL from the same ``Needs`` (``tests/test_rule_home.py`` proves both forms agree).
+gaps (``planning.gaps``), the calendars' conflict marks and the demo builder. The loaders
+(``ExpertFacts.of``, ``needs_of``, ``crew_of``, ``bookings_of``, ``exclusions_of``, in
+``eligibility_data``) are the one definition of the data the rules read;
+``qualified_experts`` compiles the pool and profile rules to SQL from the same ``Needs``
+(``tests/test_rule_home.py`` proves both forms agree).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from renfort.lib.json_lists import JSONListHas
-from renfort.missions.models import (
-    STAFFABLE_MISSION_STATUSES,
-    Assignment,
-    DistinctCountries,
-    Mission,
-    Slot,
-)
+
+# The facts and their loaders, re-exported: callers import every name from here.
+from renfort.missions.eligibility_data import Booking as Booking
+from renfort.missions.eligibility_data import Dated as Dated
+from renfort.missions.eligibility_data import Exclusion as Exclusion
+from renfort.missions.eligibility_data import ExclusionKind as ExclusionKind
+from renfort.missions.eligibility_data import Exclusions as Exclusions
+from renfort.missions.eligibility_data import ExpertFacts as ExpertFacts
+from renfort.missions.eligibility_data import Held as Held
+from renfort.missions.eligibility_data import Needs as Needs
+from renfort.missions.eligibility_data import Period as Period
+from renfort.missions.eligibility_data import Profile as Profile
+from renfort.missions.eligibility_data import SlotFacts as SlotFacts
+from renfort.missions.eligibility_data import bookings_of as bookings_of
+from renfort.missions.eligibility_data import bookings_outside as bookings_outside
+from renfort.missions.eligibility_data import crew_of as crew_of
+from renfort.missions.eligibility_data import days_per_year as days_per_year
+from renfort.missions.eligibility_data import exclusions_from as exclusions_from
+from renfort.missions.eligibility_data import exclusions_of as exclusions_of
+from renfort.missions.eligibility_data import held_of as held_of
+from renfort.missions.eligibility_data import mission_days_per_year as mission_days_per_year
+from renfort.missions.eligibility_data import needs_of as needs_of
+from renfort.missions.eligibility_data import slot_facts as slot_facts
+from renfort.missions.eligibility_data import used_days as used_days
+from renfort.missions.models import STAFFABLE_MISSION_STATUSES
 from renfort.missions.models import travel_days as travel_days  # the rule's gap, re-exported
 from renfort.roster.models import POOL_RELEASE_STATUSES, Expert, Skill
 
@@ -56,31 +77,6 @@ def overlaps(a_start: Day, a_end: Day, b_start: Day, b_end: Day, gap: int = 0) -
     return a_start <= b_end + pad and b_start <= a_end + pad
 
 
-def days_per_year(start: datetime.date, end: datetime.date) -> dict[int, int]:
-    """Days of the inclusive period ``start..end`` in each calendar year."""
-    out: dict[int, int] = {}
-    day = start
-    while day <= end:
-        year_end = min(end, datetime.date(day.year, 12, 31))
-        out[day.year] = (year_end - day).days + 1
-        day = year_end + datetime.timedelta(days=1)
-    return out
-
-
-def mission_days_per_year(
-    mission: Mission, start: datetime.date | None = None, end: datetime.date | None = None
-) -> dict[int, int]:
-    """A mission's days per year: from its dates (or ``start``/``end``); an undated window
-    counts its duration in the year the window opens."""
-    start = start or mission.start
-    end = end or mission.end
-    if start is not None and end is not None:
-        return days_per_year(start, end)
-    if mission.window_start is not None and mission.duration_days:
-        return {mission.window_start.year: mission.duration_days}
-    return {}
-
-
 # --- facts ----------------------------------------------------------------------------------
 
 
@@ -90,134 +86,6 @@ class Miss:
 
     code: str
     values: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Needs:
-    """What a slot asks of a profile. Topic keys are whatever both sides use: topic ids in the
-    application (``needs_of``), topic codes in the demo builder."""
-
-    category: str
-    language: str
-    levels: Mapping[Any, int]
-    beneficiaries: frozenset[int] = frozenset()  # home administrations refused
-    beneficiary_countries: frozenset[str] = frozenset()  # and every one of their countries
-
-
-class Profile(Protocol):
-    """What the profile rule reads about an expert (``ExpertFacts``, the demo's ``ExpertInfo``)."""
-
-    @property
-    def categories(self) -> Collection[str]: ...
-    @property
-    def languages(self) -> Collection[str]: ...
-    @property
-    def levels(self) -> Mapping[Any, int]: ...
-    @property
-    def home_id(self) -> int | None: ...
-    @property
-    def country(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class ExpertFacts:
-    """What the rules read about an expert, beside their periods and bookings."""
-
-    pk: int
-    name: str
-    active: bool
-    release_status: str
-    categories: tuple[str, ...]
-    languages: tuple[str, ...]
-    levels: Mapping[Any, int]
-    home_id: int
-    home_name: str
-    country: str
-    released_days: int
-
-    @classmethod
-    def of(cls, expert: Expert, levels: Mapping[Any, int] | None = None) -> ExpertFacts:
-        """From an expert with its home administration (and skills, unless ``levels``)."""
-        home = expert.home_administration
-        if levels is None:
-            levels = {s.topic_id: s.level for s in expert.skills.all()}
-        return cls(
-            pk=expert.pk,
-            name=str(expert),
-            active=expert.active,
-            release_status=expert.release_status,
-            categories=tuple(expert.categories),
-            languages=tuple(expert.languages),
-            levels=levels,
-            home_id=home.pk,
-            home_name=home.name,
-            country=home.country,
-            released_days=expert.released_days_per_year,
-        )
-
-
-@dataclass(frozen=True)
-class Held:
-    """An active assignment of the slot's mission: what the crew rules read."""
-
-    pk: int
-    slot_id: int
-    slot_code: str
-    expert_id: int
-    expert_name: str
-    country: str
-    status: str
-
-
-@dataclass(frozen=True)
-class SlotFacts:
-    """What the rules read about a slot: its mission, the dates checked, needs and crew."""
-
-    pk: int
-    code: str
-    mission_id: int
-    reference: str
-    status: str
-    start: datetime.date | None
-    end: datetime.date | None
-    distinct_required: bool
-    needs: Needs
-    held: tuple[Held, ...] = ()
-
-
-class Dated(Protocol):
-    """An unavailable period, a booking: anything with first and last days."""
-
-    @property
-    def start(self) -> datetime.date | None: ...
-    @property
-    def end(self) -> datetime.date | None: ...
-
-
-class Period(NamedTuple):
-    start: datetime.date
-    end: datetime.date
-
-
-@dataclass(frozen=True)
-class Booking:
-    """Another mission that holds the expert's days (``Assignment.objects.holding_time()``)."""
-
-    assignment_id: int
-    expert_id: int
-    mission_id: int
-    reference: str
-    start: datetime.date | None
-    end: datetime.date | None
-    days: Mapping[int, int]  # the mission's days per year (``mission_days_per_year``)
-
-
-def used_days(bookings: Iterable[Booking]) -> Counter[int]:
-    """Released days already used, per year."""
-    used: Counter[int] = Counter()
-    for booking in bookings:
-        used.update(booking.days)
-    return used
 
 
 # --- the rules ------------------------------------------------------------------------------
@@ -284,6 +152,14 @@ def crew_misses(
     return misses
 
 
+def exclusion_misses(slot: SlotFacts, expert_id: int) -> list[Miss]:
+    """The expert is not excluded from the slot (``SlotFacts.excluded``): they did not
+    decline the mission, were not withdrawn from it nor refused release for it, and no
+    coordinator kept them out of the slot."""
+    exclusion = slot.excluded.get(expert_id)
+    return [] if exclusion is None else [Miss("excluded", {"exclusion": exclusion})]
+
+
 def availability_misses(
     *,
     start: datetime.date,
@@ -335,6 +211,7 @@ def expert_misses(
             expert_id=expert.pk,
             country=expert.country,
         ),
+        *exclusion_misses(slot, expert.pk),
     ]
     if slot.start is None or slot.end is None:
         return misses
@@ -381,108 +258,3 @@ def qualified_experts(needs: Needs, experts: QuerySet[Expert] | None = None) -> 
     return qs.exclude(home_administration_id__in=needs.beneficiaries).exclude(
         home_administration__country__in=needs.beneficiary_countries
     )
-
-
-# --- loaders: the data the rules read -------------------------------------------------------
-
-
-def needs_of(slot: Slot, beneficiaries: Iterable[Any] | None = None) -> Needs:
-    """The slot's needs from its requirements and its mission's beneficiaries (prefetch both,
-    or pass ``beneficiaries``, for a list)."""
-    orgs = list(slot.mission.beneficiaries.all() if beneficiaries is None else beneficiaries)
-    return Needs(
-        category=slot.category,
-        language=slot.mission.language,
-        levels={r.topic_id: r.level for r in slot.requirements.all()},
-        beneficiaries=frozenset(b.pk for b in orgs),
-        beneficiary_countries=frozenset(b.country for b in orgs if b.country),
-    )
-
-
-def slot_facts(
-    slot: Slot,
-    *,
-    held: Iterable[Held],
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-    beneficiaries: Iterable[Any] | None = None,
-) -> SlotFacts:
-    """The slot at its mission's dates (or ``start``/``end``), with the mission's ``held``."""
-    mission = slot.mission
-    return SlotFacts(
-        pk=slot.pk,
-        code=slot.code,
-        mission_id=mission.pk,
-        reference=mission.reference,
-        status=mission.status,
-        start=start or mission.start,
-        end=end or mission.end,
-        distinct_required=mission.distinct_countries == DistinctCountries.REQUIRED,
-        needs=needs_of(slot, beneficiaries),
-        held=tuple(held),
-    )
-
-
-def held_of(assignment: Assignment) -> Held:
-    """An active assignment loaded with its slot and its expert's home administration."""
-    return Held(
-        pk=assignment.pk,
-        slot_id=assignment.slot_id,
-        slot_code=assignment.slot.code,
-        expert_id=assignment.expert_id,
-        expert_name=str(assignment.expert),
-        country=assignment.expert.home_administration.country,
-        status=assignment.status,
-    )
-
-
-def crew_of(mission_ids: Iterable[int], *, exclude: int | None = None) -> dict[int, list[Held]]:
-    """The active assignments of the missions (but ``exclude``), by mission: one query."""
-    rows = (
-        Assignment.objects.active()
-        .filter(slot__mission_id__in=list(mission_ids))
-        .exclude(pk__in=[] if exclude is None else [exclude])
-        .select_related("slot__mission", "expert__home_administration")
-        .order_by("pk")
-    )
-    crews: dict[int, list[Held]] = defaultdict(list)
-    for a in rows:
-        crews[a.slot.mission_id].append(held_of(a))
-    return crews
-
-
-def bookings_of(
-    expert_ids: Iterable[int], *, exclude_missions: Iterable[int] = ()
-) -> dict[int, list[Booking]]:
-    """The experts' bookings (one per mission), by expert: one query."""
-    rows = (
-        Assignment.objects.holding_time()
-        .filter(expert_id__in=list(expert_ids))
-        .exclude(slot__mission_id__in=list(exclude_missions))
-        .select_related("slot__mission")
-        .order_by("pk")
-    )
-    bookings: dict[int, list[Booking]] = defaultdict(list)
-    for a in rows:
-        mission = a.slot.mission
-        if any(b.mission_id == mission.pk for b in bookings[a.expert_id]):
-            continue
-        bookings[a.expert_id].append(
-            Booking(
-                assignment_id=a.pk,
-                expert_id=a.expert_id,
-                mission_id=mission.pk,
-                reference=mission.reference,
-                start=mission.start,
-                end=mission.end,
-                days=mission_days_per_year(mission),
-            )
-        )
-    return bookings
-
-
-def bookings_outside(
-    bookings: Iterable[Booking], slot: SlotFacts, exclude: int | None = None
-) -> list[Booking]:
-    """The bookings on missions other than the slot's, but the ``exclude``d assignment."""
-    return [b for b in bookings if b.mission_id != slot.mission_id and b.assignment_id != exclude]

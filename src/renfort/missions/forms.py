@@ -189,6 +189,19 @@ class OfferForm(ExpertChoiceForm):
     pass
 
 
+class ExcludeForm(ExpertChoiceForm):
+    """Keep an expert out of a slot (``slot_exclusion_add``)."""
+
+    stored_in = {"reason": "missions.SlotExclusion.reason"}
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=SHORT_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TransitionForm(NamedErrorsForm):
     # The reason for cancelling is also kept on the mission (``Mission.cancel_reason``, the
     # same limit).

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.messages import (
+    COUNTRY,
     DATE,
     LANGUAGE,
     NESTED,
@@ -170,5 +171,5 @@ register(
     category=choice(Category),
     language=LANGUAGE,
     skills=TOPIC_LEVELS,
-    country=TEXT,
+    country=COUNTRY,
 )

@@ -440,3 +440,32 @@ class AssignmentStatusChange(StatusChangeBase):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class SlotExclusion(models.Model):
+    """An expert a coordinator keeps out of a slot: never offered, assigned or planned there
+    (the ``excluded`` rule, ``eligibility.exclusion_misses``)."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="exclusions")
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="slot_exclusions"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("excluded at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), max_length=SHORT_TEXT, blank=True)
+
+    class Meta:
+        ordering = ["slot", "at", "id"]
+        verbose_name = _("slot exclusion")
+        verbose_name_plural = _("slot exclusions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "expert"], name="one_exclusion_per_slot_expert"
+            ),
+            *length_checks(reason=SHORT_TEXT),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot.code}: not {self.expert}"

@@ -8,9 +8,9 @@ the assignment may stand. The services call it before every write that puts an e
 mission (create, swap, invite, moving a mission's dates); the planner review and swap forms
 call it to explain a refusal.
 
-Queries: two per call (the mission's active assignments; the expert's other missions) when
-the caller passes objects loaded with ``with_rule_data``/``prefetch_rule_data``/
-``slots_with_rule_data``; a few more otherwise.
+Queries: four per call (the mission's active assignments; the expert's assignments and
+exclusions on the mission; the expert's other missions) when the caller passes objects loaded
+with ``with_rule_data``/``prefetch_rule_data``/``slots_with_rule_data``; a few more otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from renfort.missions.eligibility import (
+    ExclusionKind,
     ExpertFacts,
     Miss,
     SlotFacts,
@@ -30,6 +31,7 @@ from renfort.missions.eligibility import (
     bookings_of,
     bookings_outside,
     crew_of,
+    exclusions_of,
     slot_facts,
     travel_days,
 )
@@ -117,8 +119,13 @@ def assignment_problem_list(
 ) -> list[Problem]:
     """As ``assignment_problems``, with a stable code for each problem."""
     skip = exclude.pk if exclude is not None else None
+    excluded = exclusions_of([slot.mission_id], expert_ids=[expert.pk])
     facts = slot_facts(
-        slot, held=crew_of([slot.mission_id], exclude=skip)[slot.mission_id], start=start, end=end
+        slot,
+        held=crew_of([slot.mission_id], exclude=skip)[slot.mission_id],
+        excluded=excluded.of(slot.pk, slot.mission_id),
+        start=start,
+        end=end,
     )
     who = ExpertFacts.of(expert)
     bookings = bookings_of([expert.pk], exclude_missions=[slot.mission_id]).get(expert.pk, [])
@@ -235,6 +242,43 @@ def _crew_sentence(miss: Miss, say: _Names) -> str:
     )
 
 
+def _exclusion_sentence(miss: Miss, say: _Names) -> str:
+    exclusion = miss.values["exclusion"]
+    values = say(other_slot=exclusion.slot_code, home=say.expert.home_name)
+    if exclusion.kind == ExclusionKind.MANUAL:
+        return _(
+            "Expert %(expert)s is excluded from slot %(slot)s by %(by)s%(why)s; remove the "
+            "exclusion on the mission's page to place them there."
+        ) % {
+            **values,
+            "by": exclusion.by or "-",
+            "why": f" ({exclusion.reason})" if exclusion.reason else "",
+        }
+    if exclusion.kind == ExclusionKind.DECLINED:
+        return (
+            _(
+                "Expert %(expert)s declined slot %(other_slot)s of mission %(mission)s: they "
+                "are not placed in this mission again (slot %(slot)s)."
+            )
+            % values
+        )
+    if exclusion.kind == ExclusionKind.RELEASE_REFUSED:
+        return (
+            _(
+                "%(home)s refused to release expert %(expert)s for mission %(mission)s (slot "
+                "%(other_slot)s): they are not placed in this mission again (slot %(slot)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Expert %(expert)s was withdrawn from slot %(other_slot)s of mission %(mission)s: "
+            "they are not placed in this mission again (slot %(slot)s)."
+        )
+        % values
+    )
+
+
 def _availability_sentence(miss: Miss, say: _Names) -> str:
     dates = {"start": say.slot.start, "end": say.slot.end}
     if miss.code == "unavailable":
@@ -280,6 +324,7 @@ _SENTENCES: dict[str, Callable[[Miss, _Names], str]] = {
     "slot_taken": _crew_sentence,
     "same_mission": _crew_sentence,
     "distinct_countries": _crew_sentence,
+    "excluded": _exclusion_sentence,
     "unavailable": _availability_sentence,
     "overlap": _availability_sentence,
     "released_days": _availability_sentence,

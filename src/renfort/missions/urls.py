@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:pk>/slots/", staffing.slot_add, name="slot_add"),
     path("slots/<int:pk>/remove/", staffing.slot_remove, name="slot_remove"),
     path("slots/<int:pk>/assign/", staffing.assignment_create, name="assignment_create"),
+    path("slots/<int:pk>/exclude/", staffing.slot_exclusion_add, name="slot_exclusion_add"),
+    path(
+        "exclusions/<int:pk>/remove/",
+        staffing.slot_exclusion_remove,
+        name="slot_exclusion_remove",
+    ),
     path("assignments/<int:pk>/swap/", staffing.assignment_swap, name="assignment_swap"),
     path("assignments/<int:pk>/pin/", staffing.assignment_pin, name="assignment_pin"),
     path(

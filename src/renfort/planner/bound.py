@@ -12,7 +12,9 @@ Rows, written as a minimisation of -sum(priority * staffed):
   point:     sum of x over the expert's missions covering day p (travel days included) <= 1,
              at each left end p of the days a mission covers wherever it starts
   pair:      sum_s x[s, e] <= 1 for a windowed mission with no such days
-  days:      sum duration * x <= max_days
+  days:      sum span * x <= max_days (the mission's fewest calendar days over its starts)
+  year:      sum of the fewest days the column's mission can take in a capped calendar year
+             (over its starts) * x <= that year's cap: valid whatever the starts chosen
   countries: sum of x from one country <= 1 where distinct countries are required
 """
 
@@ -22,7 +24,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -55,10 +57,11 @@ class Columns:
         expert = np.concatenate(cands.experts) if len(sizes) else np.zeros(0, np.int64)
         mission = cands.slot_mission[slot]
         t = problem.travel_days
-        dur = np.array([m.duration for m in problem.missions], dtype=np.int64)
+        # The fewest calendar days over the mission's starts: valid whatever the start chosen.
+        dur = np.array([m.min_span for m in problem.missions], dtype=np.int64)
         lo_m = np.array([(m.compulsory or (-1, -1))[0] for m in problem.missions], dtype=np.int64)
         hi_m = np.array(
-            [(m.compulsory[1] + t if m.compulsory else -1) for m in problem.missions],
+            [(m.compulsory[1] + m.travel(t) if m.compulsory else -1) for m in problem.missions],
             dtype=np.int64,
         )
         _, country_id = np.unique(arrays.country, return_inverse=True)
@@ -98,6 +101,7 @@ class Duals:
     country_keys: IntArray
     country_dual: FloatArray
     constant: float  # sum of y_i * b_i
+    year: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # expert x capped year
 
 
 @dataclass
@@ -153,6 +157,13 @@ class Relaxation:
         self.has_cover = self.cols.lo >= 0
         pinned_missions = {problem.slot_index[p.slot][0] for p in problem.pins}
         self.z_lower = np.array([m in pinned_missions for m in range(self.n_missions)], float)
+        # mission x capped year: the fewest days the mission takes in that year, over its starts
+        self.year_min = np.zeros((self.n_missions, len(arrays.years)), dtype=np.int64)
+        if len(arrays.years):
+            for m, mission in enumerate(problem.missions):
+                starts = np.array(mission.start_days(), dtype=np.int64)
+                if len(starts):
+                    self.year_min[m] = arrays.year_days(mission, starts).min(axis=1)
 
     def _pair_key(self, idx: IntArray) -> IntArray:
         return self.cols.expert[idx] * self.n_missions + self.cols.mission[idx]
@@ -246,6 +257,10 @@ class Relaxation:
         country_row0 = next_row
         next_row += len(country_keys)
 
+        year_row0 = next_row
+        year_keys = self._year_rows(active, next_row, (rows_i, cols_j, vals, lower, upper))
+        next_row += len(year_keys)
+
         n_cols = n + self.n_missions
         ri = np.concatenate(rows_i)
         cj = np.concatenate(cols_j)
@@ -284,7 +299,7 @@ class Relaxation:
         point_y = np.minimum(y[point_row0:pair_row0], 0.0)
         pair_y = np.minimum(y[pair_row0:days_row0], 0.0)
         days_y_rows = np.minimum(y[days_row0:country_row0], 0.0)
-        country_y = np.minimum(y[country_row0:], 0.0)
+        country_y = np.minimum(y[country_row0:year_row0], 0.0)
         days_y = np.zeros(len(self.problem.experts))
         days_y[capped] = days_y_rows
         constant = (
@@ -301,7 +316,48 @@ class Relaxation:
             country_dual=country_y,
             constant=constant,
         )
+        year_y = np.minimum(y[year_row0:], 0.0)
+        caps = self.arrays.year_caps
+        duals.year = np.zeros(caps.size)
+        duals.year[year_keys] = year_y
+        duals.year = duals.year.reshape(caps.shape)
+        duals.constant += float(year_y @ caps.ravel()[year_keys])
         return duals, x, objective
+
+    def _year_rows(
+        self,
+        active: IntArray,
+        row0: int,
+        parts: tuple[
+            list[IntArray], list[IntArray], list[FloatArray], list[FloatArray], list[FloatArray]
+        ],
+    ) -> IntArray:
+        """Append the per-year rows (one per expert and capped year the active columns could
+        overrun) to ``parts`` (rows, columns, values, lower, upper); their keys, expert *
+        years + year, ascending."""
+        rows_i, cols_j, vals, lower, upper = parts
+        caps = self.arrays.year_caps
+        n_years = caps.shape[1]
+        if n_years == 0:
+            return np.zeros(0, dtype=np.int64)
+        experts = self.cols.expert[active]
+        coef = self.year_min[self.cols.mission[active]]  # active columns x capped years
+        # An expert's days in one mission count once, however many of its slots they could take.
+        _, first_of_pair = np.unique(self._pair_key(active), return_index=True)
+        reach = np.zeros(caps.shape, dtype=np.int64)
+        np.add.at(reach, experts[first_of_pair], coef[first_of_pair])
+        keys = np.flatnonzero((caps < NO_CAP) & (reach > caps))
+        row_of = np.full(caps.size, -1, dtype=np.int64)
+        row_of[keys] = row0 + np.arange(len(keys))
+        for y in range(n_years):
+            rows = row_of[experts * n_years + y]
+            sel = (rows >= 0) & (coef[:, y] > 0)
+            rows_i.append(rows[sel])
+            cols_j.append(np.flatnonzero(sel))
+            vals.append(coef[sel, y].astype(float))
+        lower.append(np.full(len(keys), -np.inf))
+        upper.append(caps.ravel()[keys].astype(float))
+        return keys
 
     def reduced_costs(self, duals: Duals) -> FloatArray:
         """c_j - A_j'y for every column of the full relaxation (x columns only)."""
@@ -314,6 +370,8 @@ class Relaxation:
         loose = np.flatnonzero(~cov)
         total[loose] += _lookup(duals.pair_keys, duals.pair_dual, self._pair_key(loose))
         total += c.duration * duals.days[c.expert]
+        for y in range(duals.year.shape[1]):
+            total += self.year_min[c.mission, y] * duals.year[c.expert, y]
         ck = c.mission * (int(c.country.max(initial=0)) + 1) + c.country
         total += _lookup(duals.country_keys, duals.country_dual, ck)
         reduced: FloatArray = -total

@@ -1,19 +1,21 @@
 """Hard filters, vectorised: which experts could ever hold which slot.
 
 A pair (expert, slot) survives when the expert has the slot's category, speaks the mission's
-language, holds every topic at the level asked, comes from no beneficiary country, is
-released for at least the mission's length and is available on some admissible dates. Only
+language, holds every topic at the level asked, comes from no beneficiary country, is not
+excluded from the slot, is released for at least the mission's length and is available on some
+admissible dates where the mission's days in each calendar year fit that year's cap. Only
 surviving pairs become variables; everything else about a pair depends on the rest of the plan.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from renfort.planner.domain import Mission, Problem, Slot
+from renfort.planner.domain import Mission, Problem, Slot, calendar_years
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -35,6 +37,10 @@ class ExpertArrays:
     unavailable_cum: npt.NDArray[np.int32]
     has_unavailable: BoolArray
     unavailable_row: IntArray  # expert -> row of unavailable_cum, -1 when always available
+    # Calendar years some expert has a per-year cap in: first and last day, one row per year;
+    # year_caps[expert, year] is that expert's cap, NO_CAP where none.
+    years: IntArray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    year_caps: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
 
     @classmethod
     def build(cls, problem: Problem) -> ExpertArrays:
@@ -62,6 +68,7 @@ class ExpertArrays:
             cum[r, 1:] = np.cumsum(np.minimum(np.cumsum(marks), 1))[:-1]
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[rows] = np.arange(len(rows))
+        years, year_caps = _year_arrays(problem)
         arrays = cls(
             category=category,
             language=language,
@@ -74,6 +81,8 @@ class ExpertArrays:
             unavailable_cum=cum,
             has_unavailable=has,
             unavailable_row=row_of,
+            years=years,
+            year_caps=year_caps,
         )
         return arrays
 
@@ -107,16 +116,81 @@ class ExpertArrays:
         return ~np.isin(self.country, list(beneficiaries))
 
     def free_starts(self, experts: IntArray, mission: Mission) -> BoolArray:
-        """Matrix experts x admissible starts: True where no mission day is unavailable."""
+        """Matrix experts x days earliest_start .. latest_start: True where the mission may
+        start that day (host calendar) and none of its days is unavailable."""
         starts = np.arange(mission.earliest_start, mission.latest_start + 1)
+        spans = start_spans(mission)
         free = np.ones((len(experts), len(starts)), dtype=bool)
         rows = self.row_of(experts)
         with_periods = rows >= 0
         if with_periods.any():
             cum = self.unavailable_cum[rows[with_periods]]
-            busy = cum[:, starts + mission.duration] - cum[:, starts]
+            busy = cum[:, starts + spans] - cum[:, starts]
             free[with_periods] = busy == 0
+        free[:, spans == 0] = False
         return free
+
+    def allowed_mask(self, slot: Slot, expert_index: Mapping[str, int]) -> BoolArray:
+        """False for the experts the slot excludes."""
+        mask = np.ones(self.size, dtype=bool)
+        mask[[expert_index[eid] for eid in slot.excluded if eid in expert_index]] = False
+        return mask
+
+    def year_days(self, mission: Mission, starts: IntArray) -> IntArray:
+        """Matrix capped years x starts: the mission's calendar days (first to last day) that
+        fall in each year if it starts then."""
+        s = np.asarray(starts, dtype=np.int64)
+        if len(self.years) == 0:
+            return np.zeros((0, len(s)), dtype=np.int64)
+        ends = np.array([mission.last_day(int(k)) for k in s], dtype=np.int64)
+        first, last = self.years[:, :1], self.years[:, 1:]
+        days: IntArray = np.minimum(ends[None, :], last) - np.maximum(s[None, :], first) + 1
+        return np.maximum(days, 0)
+
+    def year_starts(
+        self,
+        experts: IntArray,
+        mission: Mission,
+        starts: IntArray | None = None,
+        used: IntArray | None = None,
+    ) -> BoolArray:
+        """Matrix experts x starts: True where the mission's days in each calendar year fit
+        the expert's cap for that year, less ``used`` (experts x years) days already taken."""
+        if starts is None:
+            starts = np.arange(mission.earliest_start, mission.latest_start + 1)
+        fits = np.ones((len(experts), len(starts)), dtype=bool)
+        if len(self.years) == 0:
+            return fits
+        days = self.year_days(mission, starts)
+        touched = np.flatnonzero(days.any(axis=1))
+        if len(touched) == 0 or len(experts) == 0:
+            return fits
+        room = self.year_caps[np.ix_(experts, touched)]
+        if used is not None:
+            room = room - used[:, touched]
+        fits &= (days[touched][None, :, :] <= room[:, :, None]).all(axis=1)
+        return fits
+
+
+def _year_arrays(problem: Problem) -> tuple[IntArray, IntArray]:
+    """``years`` and ``year_caps`` of ``ExpertArrays``: only years some expert is capped in."""
+    capped = sorted({c.year for e in problem.experts for c in e.max_days_by_year})
+    spans = calendar_years(problem.origin, problem.horizon)
+    caps = np.full((len(problem.experts), len(capped)), NO_CAP, dtype=np.int64)
+    column = {year: k for k, year in enumerate(capped)}
+    for i, expert in enumerate(problem.experts):
+        for cap in expert.max_days_by_year:
+            caps[i, column[cap.year]] = cap.days
+    years = np.array([spans[y] for y in capped], dtype=np.int64).reshape(len(capped), 2)
+    return years, caps
+
+
+def start_spans(mission: Mission) -> IntArray:
+    """For each day from earliest_start to latest_start: the mission's span if it starts then,
+    0 where it may not start (``Mission.spans``)."""
+    if mission.spans:
+        return np.array(mission.spans, dtype=np.int64)
+    return np.full(mission.latest_start - mission.earliest_start + 1, mission.duration, np.int64)
 
 
 def fit_of(slot: Slot, skills: dict[str, int] | object) -> float:
@@ -173,18 +247,22 @@ def build_candidates(problem: Problem, arrays: ExpertArrays) -> Candidates:
         base = (
             arrays.language_mask(mission.language)
             & arrays.country_mask(mission.beneficiaries)
-            & (arrays.max_days >= mission.duration)
+            & (arrays.max_days >= mission.min_span)
         )
         per_slot = [
-            base & arrays.category_mask(s.category) & arrays.skill_mask(s.skills)
+            base
+            & arrays.category_mask(s.category)
+            & arrays.skill_mask(s.skills)
+            & arrays.allowed_mask(s, problem.expert_index)
             for s in mission.slots
         ]
         union = np.flatnonzero(np.logical_or.reduce(per_slot)) if per_slot else np.array([])
         available = np.ones(arrays.size, dtype=bool)
         if len(union):
-            free = arrays.free_starts(union, mission)
+            free = arrays.free_starts(union, mission) & arrays.year_starts(union, mission)
             available[union] = free.any(axis=1)
-            partial = np.flatnonzero(~free.all(axis=1) & free.any(axis=1))
+            allowed = start_spans(mission) > 0
+            partial = np.flatnonzero(~free[:, allowed].all(axis=1) & free.any(axis=1))
             for k in partial:
                 starts[(int(union[k]), m)] = (
                     np.flatnonzero(free[k]).astype(np.int64) + mission.earliest_start

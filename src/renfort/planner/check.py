@@ -6,8 +6,8 @@ It shares no code with the solver beyond parsing, so a bug in the model cannot h
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
-from datetime import date
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from renfort.planner.domain import DISTINCT_REQUIRED, Problem
@@ -21,6 +21,69 @@ def _day(problem: Problem, value: object) -> int | None:
         return (date.fromisoformat(value) - problem.origin).days
     except ValueError:
         return None
+
+
+def _year_violations(
+    problem_doc: Any, problem: Problem, bookings: dict[int, list[tuple[int, int, str]]]
+) -> list[str]:
+    """Per-year caps, read from the document and counted on the calendar: each mission day
+    in the year it falls in."""
+    out: list[str] = []
+    for index, booked in sorted(bookings.items()):
+        caps = problem_doc["experts"][index].get("max_days_by_year") or {}
+        per_year: Counter[int] = Counter()
+        for a, b, _ in booked if caps else ():
+            first, last = problem.origin + timedelta(a), problem.origin + timedelta(b)
+            for year in range(first.year, last.year + 1):
+                lo, hi = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
+                per_year[year] += (hi - lo).days + 1
+        for year, days in sorted(per_year.items()):
+            cap = caps.get(str(year))
+            if cap is not None and days > cap:
+                out.append(
+                    f"expert {problem.experts[index].id}: {days} mission days in {year}, "
+                    f"released for {cap} that year"
+                )
+    return out
+
+
+def _calendar_missions(problem_doc: Any) -> dict[str, dict[str, Any]]:
+    """Mission id -> its document, for missions whose dates follow a host calendar (a window
+    and a calendar; fixed dates are taken as given)."""
+    return {m["id"]: m for m in problem_doc["missions"] if "window" in m and "calendar" in m}
+
+
+def _calendar_violations(where: str, mission: dict[str, Any], first: str, last: str) -> list[str]:
+    """The dates against the host calendar, counted day by day from the document: inside the
+    window, first and last day working days, exactly duration_days working days, no weekend
+    inside unless the mission may straddle one (by default only beyond five working days)."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    weekend = set(mission["calendar"]["weekend"])  # ISO weekdays
+    holidays = {date.fromisoformat(d) for d in mission["calendar"].get("holidays", ())}
+    need = mission["duration_days"]
+    days = [start + timedelta(days=k) for k in range((end - start).days + 1)]
+    working = [d for d in days if d.isoweekday() not in weekend and d not in holidays]
+    out: list[str] = []
+    if not mission["window"][0] <= first <= last <= mission["window"][1]:
+        out.append(f"{where}: runs {first}..{last}, outside its window")
+    for label, day in (("starts", start), ("ends", end)):
+        if day.isoweekday() in weekend:
+            out.append(f"{where}: {label} {day}, a weekend day of its host calendar")
+        elif day in holidays:
+            out.append(f"{where}: {label} {day}, a public holiday of its host calendar")
+    if len(working) != need:
+        out.append(
+            f"{where}: {first}..{last} holds {len(working)} working days of its host calendar, "
+            f"the mission lasts {need}"
+        )
+    if any(d.isoweekday() in weekend for d in days) and not mission.get(
+        "straddle_weekend", need > 5
+    ):
+        out.append(
+            f"{where}: {first}..{last} runs over a weekend, which a mission of {need} working "
+            "days may not do unless straddle_weekend allows it"
+        )
+    return out
 
 
 def check_plan(problem_doc: Any, plan: Any) -> list[str]:
@@ -45,6 +108,7 @@ def check_plan(problem_doc: Any, plan: Any) -> list[str]:
     bookings: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     held: dict[str, tuple[str, int]] = {}  # slot -> (expert id, start)
     primary = 0
+    calendars = _calendar_missions(problem_doc)
     for i, entry in enumerate(plan["missions"]):
         mid = entry["id"]
         where = f"missions[{i}] ({mid})"
@@ -68,12 +132,17 @@ def check_plan(problem_doc: Any, plan: Any) -> list[str]:
         if start is None or end is None:
             violations.append(f"{where}: staffed without start and end dates")
             continue
-        if end - start + 1 != mission.duration:
+        on_calendar = calendars.get(mid)
+        if on_calendar is not None:
+            violations.extend(
+                _calendar_violations(where, on_calendar, entry["start"], entry["end"])
+            )
+        elif end - start + 1 != mission.duration:
             violations.append(
                 f"{where}: {entry['start']}..{entry['end']} is {end - start + 1} days, "
                 f"the mission lasts {mission.duration}"
             )
-        if not mission.earliest_start <= start <= mission.latest_start:
+        if on_calendar is None and not mission.earliest_start <= start <= mission.latest_start:
             what = "fixed dates" if mission.fixed else "window"
             violations.append(f"{where}: starts {entry['start']}, outside its {what}")
         slots = {s.id: s for s in mission.slots}
@@ -107,6 +176,8 @@ def check_plan(problem_doc: Any, plan: Any) -> list[str]:
                     )
             if e.country in mission.beneficiaries:
                 violations.append(f"{at}: {eid} comes from beneficiary country {e.country}")
+            if eid in slot.excluded:
+                violations.append(f"{at}: {eid} is excluded from slot {slot.id}")
             if mission.distinct == DISTINCT_REQUIRED and e.country in countries:
                 violations.append(
                     f"{at}: {eid} and {countries[e.country]} both come from {e.country}, "
@@ -130,18 +201,27 @@ def check_plan(problem_doc: Any, plan: Any) -> list[str]:
             violations.append(f"missions: mission {mission.id} is missing from the plan")
 
     t = problem.travel_days
+    remote = {m["id"] for m in problem_doc["missions"] if m.get("remote")}
     for index, booked in bookings.items():
         who = problem.experts[index]
         booked.sort()
         for (_, e1, m1), (s2, _, m2) in itertools.pairwise(booked):
-            if s2 <= e1 + t:
+            # Two remote missions need no travel days between them.
+            gap = 0 if m1 in remote and m2 in remote else t
+            if s2 <= e1 + gap:
                 violations.append(
                     f"expert {who.id}: {m1} ends {problem.iso(e1)} and {m2} starts "
-                    f"{problem.iso(s2)}, fewer than {t} free travel day(s) between them"
+                    f"{problem.iso(s2)}, "
+                    + (
+                        f"fewer than {gap} free travel day(s) between them"
+                        if gap
+                        else "the same day or before (both remote, no travel days needed)"
+                    )
                 )
         days = sum(b - a + 1 for a, b, _ in booked)
         if who.max_days is not None and days > who.max_days:
             violations.append(f"expert {who.id}: {days} mission days, released for {who.max_days}")
+    violations.extend(_year_violations(problem_doc, problem, bookings))
     for k, pin in enumerate(problem.pins if plan["status"] != "infeasible" else ()):
         got = held.get(pin.slot)
         if got is None or got[0] != pin.expert:

@@ -77,7 +77,7 @@ def _plan_parser() -> _Parser:
         epilog=(
             "renfort plan PROBLEM.json -o PLAN.json [--time-limit S] [--workers N] "
             "[--previous PLAN.json] | renfort plan --check PROBLEM.json PLAN.json | "
-            "renfort plan --generate M E SEED [--scarce] [-o FILE]"
+            "renfort plan --generate M E SEED [--scarce] [--calendars] [-o FILE]"
         ),
     )
     parser.add_argument(
@@ -95,6 +95,11 @@ def _plan_parser() -> _Parser:
     )
     parser.add_argument(
         "--scarce", action="store_true", help="with --generate: more work than experts"
+    )
+    parser.add_argument(
+        "--calendars",
+        action="store_true",
+        help="with --generate: host calendars (weekends, public holidays), some remote missions",
     )
     return parser
 
@@ -229,7 +234,8 @@ def _generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if missions < 0 or experts < 0:
         stderr.write("renfort plan --generate: M and E must not be negative\n")
         return EXIT_INVALID
-    error = _write_json(generate(missions, experts, seed, scarce=args.scarce), args.output, stdout)
+    doc = generate(missions, experts, seed, scarce=args.scarce, calendars=args.calendars)
+    error = _write_json(doc, args.output, stdout)
     if error:
         stderr.write(f"renfort plan --generate: {error}\n")
         return EXIT_INVALID

@@ -12,9 +12,16 @@ import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
-from renfort.planner.candidates import BoolArray, Candidates, ExpertArrays, IntArray
-from renfort.planner.domain import DISTINCT_REQUIRED, Problem, Schedule
+from renfort.planner.candidates import (
+    BoolArray,
+    Candidates,
+    ExpertArrays,
+    IntArray,
+    start_spans,
+)
+from renfort.planner.domain import DISTINCT_REQUIRED, Mission, Problem, Schedule
 
 
 class Board:
@@ -27,43 +34,100 @@ class Board:
         self.travel = problem.travel_days
         # Day d lives at column d + travel so conflict ranges never go negative.
         self.busy = np.zeros((len(problem.experts), problem.horizon + 2 * self.travel + 1), bool)
+        # The days of on-site missions only: a remote mission keeps travel days from those.
+        remote = any(m.remote for m in problem.missions)
+        self.onsite = np.zeros_like(self.busy) if remote else self.busy
         self.used = np.zeros(len(problem.experts), dtype=np.int64)
+        # Days used in each capped calendar year (the columns of arrays.years).
+        self.used_by_year = np.zeros((len(problem.experts), len(arrays.years)), dtype=np.int64)
         self.schedule = Schedule()
 
     def free_matrix(self, experts: IntArray, mission: int, starts: IntArray) -> BoolArray:
         """experts x starts: True where the expert could take the mission starting then."""
         m = self.problem.missions[mission]
-        d, t = m.duration, self.travel
         if len(experts) == 0 or len(starts) == 0:
             return np.zeros((len(experts), len(starts)), dtype=bool)
-        lo, hi = int(starts.min()), int(starts.max())
-        window = self.busy[experts, lo : hi + d + 2 * t].astype(np.int32)
-        cum = np.zeros((len(experts), window.shape[1] + 1), dtype=np.int32)
-        np.cumsum(window, axis=1, out=cum[:, 1:])
-        k = starts - lo
-        free: BoolArray = (cum[:, k + d + 2 * t] - cum[:, k]) == 0
-        free &= (self.used[experts] + d <= self.arrays.max_days[experts])[:, None]
+        d = self._spans(m, starts)
+        free = self._clear(experts, m, starts, d)
+        free &= self.used[experts][:, None] + d[None, :] <= self.arrays.max_days[experts][:, None]
+        if len(self.arrays.years):
+            free &= self.year_room(experts, mission, starts)
         rows = self.arrays.row_of(experts)
         has = rows >= 0
         if has.any():
             un = self.arrays.unavailable_cum[rows[has]]
             free[has] &= (un[:, starts + d] - un[:, starts]) == 0
+        free[:, d == 0] = False
         return free
 
+    @staticmethod
+    def _spans(m: Mission, starts: IntArray) -> IntArray:
+        """The mission's span for each start, 0 where it may not start."""
+        k = starts - m.earliest_start
+        inside = (k >= 0) & (starts <= m.latest_start)
+        spans = np.zeros(len(starts), dtype=np.int64)
+        spans[inside] = start_spans(m)[k[inside]]
+        return spans
+
+    def _booked(
+        self, table: BoolArray, experts: IntArray, starts: IntArray, before: int, length: IntArray
+    ) -> npt.NDArray[np.int32]:
+        """experts x starts: booked days of ``table`` from ``before`` days before each start,
+        ``length`` days long."""
+        first = starts - before + self.travel  # day d lives at column d + travel
+        last = first + length
+        lo, hi = int(first.min()), int(last.max())
+        window = table[experts, lo:hi].astype(np.int32)
+        cum = np.zeros((len(experts), window.shape[1] + 1), dtype=np.int32)
+        np.cumsum(window, axis=1, out=cum[:, 1:])
+        booked: npt.NDArray[np.int32] = cum[:, last - lo] - cum[:, first - lo]
+        return booked
+
+    def _clear(self, experts: IntArray, m: Mission, starts: IntArray, d: IntArray) -> BoolArray:
+        """experts x starts: no other mission of the expert on the mission's days or within the
+        travel days around them (between two remote missions no travel days are kept)."""
+        t = self.travel
+        if not m.remote:
+            clear: BoolArray = self._booked(self.busy, experts, starts, t, d + 2 * t) == 0
+            return clear
+        clear = self._booked(self.busy, experts, starts, 0, d) == 0
+        clear &= self._booked(self.onsite, experts, starts, t, d + 2 * t) == 0
+        return clear
+
+    def _mark(self, e: int, m: Mission, start: int, value: bool) -> None:
+        days = slice(start + self.travel, start + m.span(start) + self.travel)
+        self.busy[e, days] = value
+        if not m.remote and self.onsite is not self.busy:
+            self.onsite[e, days] = value
+
+    def year_room(self, experts: IntArray, mission: int, starts: IntArray) -> BoolArray:
+        """experts x starts: True where the mission's days in each calendar year fit what the
+        expert has left of that year's cap."""
+        m = self.problem.missions[mission]
+        return self.arrays.year_starts(experts, m, starts, self.used_by_year[experts])
+
+    def _year_split(self, mission: int, start: int) -> IntArray:
+        m = self.problem.missions[mission]
+        return self.arrays.year_days(m, np.array([start], dtype=np.int64))[:, 0]
+
     def place(self, mission: int, start: int, experts: Mapping[int, int]) -> None:
-        d = self.problem.missions[mission].duration
+        d = self.problem.missions[mission].span(start)
+        split = self._year_split(mission, start)
         for e in experts.values():
-            self.busy[e, start + self.travel : start + d + self.travel] = True
+            self._mark(e, self.problem.missions[mission], start, True)
             self.used[e] += d
+            self.used_by_year[e] += split
         self.schedule.start[mission] = start
         self.schedule.experts[mission] = dict(experts)
 
     def remove(self, mission: int) -> None:
         start = self.schedule.start.pop(mission)
-        d = self.problem.missions[mission].duration
+        d = self.problem.missions[mission].span(start)
+        split = self._year_split(mission, start)
         for e in self.schedule.experts.pop(mission).values():
-            self.busy[e, start + self.travel : start + d + self.travel] = False
+            self._mark(e, self.problem.missions[mission], start, False)
             self.used[e] -= d
+            self.used_by_year[e] -= split
 
     def try_staff(
         self,
@@ -91,7 +155,9 @@ class Board:
                 experts = order[j]
             else:
                 experts = self.cands.experts[g]
-            if j in preferred and j not in fixed:
+            # A previous expert goes first only while the slot still admits them (hard filters,
+            # exclusions).
+            if j in preferred and j not in fixed and preferred[j] in experts:
                 experts = np.concatenate(([preferred[j]], experts[experts != preferred[j]]))
             lists.append(experts)
             matrices.append(self.free_matrix(experts, mission, starts))
@@ -163,7 +229,7 @@ def mission_starts(problem: Problem, mission: int, pinned_start: int | None = No
     m = problem.missions[mission]
     if pinned_start is not None:
         return np.array([pinned_start], dtype=np.int64)
-    return np.arange(m.earliest_start, m.latest_start + 1, dtype=np.int64)
+    return np.array(m.start_days(), dtype=np.int64)
 
 
 def pins_by_mission(problem: Problem) -> tuple[dict[int, dict[int, int]], dict[int, int]]:

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from renfort.planner.candidates import Candidates, ExpertArrays, IntArray
-from renfort.planner.domain import DISTINCT_PREFERRED, DISTINCT_REQUIRED, Problem
+from renfort.planner.candidates import NO_CAP, Candidates, ExpertArrays, IntArray
+from renfort.planner.domain import DISTINCT_PREFERRED, DISTINCT_REQUIRED, Mission, Problem
 
 # Secondary weights: stability dominates every other tie-break so that re-planning keeps
 # what it can; fit is worth 10 per level of surplus, a same-country pair where distinct
@@ -38,6 +38,10 @@ class PlanModel:
     # (expert, mission) -> literal "the expert works on the mission"
     works: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     missions_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # mission -> its span (calendar days) when that depends on its start (host calendar),
+    # and the day after its last day then
+    span: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    end: dict[int, cp_model.IntVar] = field(default_factory=dict)
     primary: cp_model.LinearExpr | int = 0
     terms: dict[str, cp_model.LinearExpr | int] = field(default_factory=dict)
 
@@ -47,7 +51,7 @@ def add_variables(pm: PlanModel) -> None:
     problem, cp = pm.problem, pm.cp
     for m, mission in enumerate(problem.missions):
         pm.staffed.append(cp.new_bool_var(f"staffed_{m}"))
-        pm.start.append(cp.new_int_var(mission.earliest_start, mission.latest_start, f"start_{m}"))
+        pm.start.append(_start_var(cp, mission, m))
     for g, experts in enumerate(pm.allowed):
         for e in experts:
             pm.x[g, int(e)] = cp.new_bool_var(f"x_{g}_{e}")
@@ -63,6 +67,50 @@ def add_variables(pm: PlanModel) -> None:
             # One expert holds at most one slot of a mission.
             cp.add(sum(lits) == works)
             pm.works[e, m] = works
+
+
+def _start_var(cp: cp_model.CpModel, mission: Mission, m: int) -> cp_model.IntVar:
+    """The start day: anywhere in the window, or on the days the host calendar allows."""
+    if not mission.spans:
+        return cp.new_int_var(mission.earliest_start, mission.latest_start, f"start_{m}")
+    days = cp_model.Domain.from_values(mission.start_days())
+    return cp.new_int_var_from_domain(days, f"start_{m}")
+
+
+def span_of(pm: PlanModel, m: int) -> cp_model.IntVar | int:
+    """The mission's calendar days, first to last day: a constant, or a variable read from
+    its start when the host calendar makes them depend on it."""
+    mission = pm.problem.missions[m]
+    if mission.min_span == mission.max_span:
+        return mission.max_span
+    if m not in pm.span:
+        var = pm.cp.new_int_var(mission.min_span, mission.max_span, f"span_{m}")
+        index = pm.start[m] - mission.earliest_start
+        pm.cp.add_element(index, list(mission.spans), var)
+        pm.span[m] = var
+        end = pm.cp.new_int_var(
+            mission.earliest_start + mission.min_span,
+            mission.latest_start + mission.max_span,
+            f"end_{m}",
+        )
+        pm.cp.add(end == pm.start[m] + var)
+        pm.end[m] = end
+    return pm.span[m]
+
+
+def _interval(pm: PlanModel, e: int, m: int, travel_before: bool) -> cp_model.IntervalVar:
+    """The mission's days for expert ``e`` followed (or preceded) by its travel days."""
+    mission = pm.problem.missions[m]
+    travel = mission.travel(pm.problem.travel_days)
+    start = pm.start[m] - travel if travel_before else pm.start[m]
+    span = span_of(pm, m)
+    name = f"{'j' if travel_before else 'i'}_{e}_{m}"
+    if isinstance(span, int):
+        return pm.cp.new_optional_fixed_size_interval_var(
+            start, span + travel, pm.works[e, m], name
+        )
+    end = pm.end[m] + (0 if travel_before else travel)
+    return pm.cp.new_optional_interval_var(start, span + travel, end, pm.works[e, m], name)
 
 
 def add_staffed_whole(pm: PlanModel) -> None:
@@ -111,35 +159,39 @@ def add_no_overlap(pm: PlanModel) -> None:
     Fixed dates (and the days a windowed mission covers wherever it starts) form an
     interval graph: one at-most-one per maximal clique says it exactly and keeps the LP
     relaxation tight. Where a windowed mission could touch another of the expert's missions,
-    a NoOverlap over intervals of length duration + travel days settles the rest; it spans
+    a NoOverlap over intervals of length span + travel days settles the rest; it spans
     only the group of missions that could meet, which keeps presolve fast.
+
+    A remote mission keeps no travel days of its own, but an on-site mission keeps its travel
+    days on both sides even next to a remote one: where an expert's missions mix the two, each
+    rule is stated twice, once with the travel days after each on-site mission and once before.
     """
     problem, cp = pm.problem, pm.cp
     t = problem.travel_days
     for e, missions in pm.missions_of.items():
         if len(missions) < 2:
             continue
-        fixed_parts = []
-        reach = []
+        mixed = any(problem.missions[m].remote for m in missions)
+        after, before, reach = [], [], []
         for m in missions:
             mission = problem.missions[m]
+            travel = mission.travel(t)
             part = mission.compulsory
             if part is not None:
-                fixed_parts.append((part[0], part[1] + t, m))
-            reach.append(
-                (mission.earliest_start, mission.latest_start + mission.duration - 1 + t, m)
-            )
-        for clique in _maximal_cliques(fixed_parts):
+                after.append((part[0], part[1] + travel, m))
+                before.append((part[0] - travel, part[1], m))
+            reach.append((mission.earliest_start, mission.last_day(mission.latest_start) + t, m))
+        cliques = list(_maximal_cliques(after))
+        if mixed:
+            cliques += [c for c in _maximal_cliques(before) if c not in cliques]
+        for clique in cliques:
             cp.add_at_most_one(pm.works[e, m] for m in clique)
         for group in _components(reach):
             if len(group) < 2 or all(problem.missions[m].fixed for m in group):
                 continue
-            cp.add_no_overlap(
-                cp.new_optional_fixed_size_interval_var(
-                    pm.start[m], problem.missions[m].duration + t, pm.works[e, m], f"i_{e}_{m}"
-                )
-                for m in group
-            )
+            cp.add_no_overlap(_interval(pm, e, m, travel_before=False) for m in group)
+            if mixed:
+                cp.add_no_overlap(_interval(pm, e, m, travel_before=True) for m in group)
 
 
 def add_unavailability(pm: PlanModel) -> None:
@@ -155,9 +207,58 @@ def add_max_days(pm: PlanModel, arrays: ExpertArrays) -> None:
     """The sum of an expert's mission days stays within the days released."""
     for e, missions in pm.missions_of.items():
         cap = int(arrays.max_days[e])
-        days = [pm.problem.missions[m].duration for m in missions]
+        days = [pm.problem.missions[m].max_span for m in missions]
         if sum(days) > cap:
-            pm.cp.add(sum(d * pm.works[e, m] for d, m in zip(days, missions, strict=True)) <= cap)
+            pm.cp.add(sum(mission_days(pm, e, m) for m in missions) <= cap)
+
+
+def mission_days(pm: PlanModel, e: int, m: int) -> cp_model.LinearExprT:
+    """The released days expert ``e`` spends on mission ``m``: its calendar days, first to last
+    day, when the expert works on it, else 0."""
+    span = span_of(pm, m)
+    if isinstance(span, int):
+        return span * pm.works[e, m]
+    taken = pm.cp.new_int_var(0, pm.problem.missions[m].max_span, f"days_{e}_{m}")
+    pm.cp.add(taken >= span).only_enforce_if(pm.works[e, m])
+    return taken
+
+
+def add_max_days_by_year(pm: PlanModel, arrays: ExpertArrays) -> None:
+    """Within each capped calendar year, an expert's mission days stay within that year's cap.
+
+    A mission's days in a year are a constant when every start splits it alike (fixed dates,
+    a window inside one year); otherwise they are read from a table indexed by the mission's
+    start, so a windowed mission over 31 December counts its days where they fall.
+    """
+    problem = pm.problem
+    split: dict[int, IntArray] = {}  # mission -> capped years x admissible starts
+    in_year: dict[tuple[int, int], cp_model.IntVar] = {}  # (mission, year) -> its days then
+    for e, missions in pm.missions_of.items():
+        for y in np.flatnonzero(arrays.year_caps[e] < NO_CAP).tolist():
+            for m in missions:
+                if m not in split:
+                    mission = problem.missions[m]
+                    starts = np.arange(mission.earliest_start, mission.latest_start + 1)
+                    split[m] = arrays.year_days(mission, starts)
+            cap = int(arrays.year_caps[e, y])
+            if sum(int(split[m][y].max()) for m in missions) <= cap:
+                continue
+            terms: list[Any] = []
+            for m in missions:
+                days = split[m][y]
+                lo, hi = int(days.min()), int(days.max())
+                if lo == hi:
+                    terms.append(hi * pm.works[e, m])
+                    continue
+                if (m, y) not in in_year:
+                    in_year[m, y] = pm.cp.new_int_var(lo, hi, f"days_{m}_in_{y}")
+                    index = pm.start[m] - problem.missions[m].earliest_start
+                    pm.cp.add_element(index, [int(d) for d in days], in_year[m, y])
+                # At least the mission's days that year when the expert works on it.
+                taken = pm.cp.new_int_var(0, hi, f"days_{e}_{m}_in_{y}")
+                pm.cp.add(taken >= in_year[m, y]).only_enforce_if(pm.works[e, m])
+                terms.append(taken)
+            pm.cp.add(sum(terms) <= cap)
 
 
 def _by_mission_country(
@@ -265,6 +366,7 @@ def build_model(
     add_no_overlap(pm)
     add_unavailability(pm)
     add_max_days(pm, arrays)
+    add_max_days_by_year(pm, arrays)
     add_distinct_countries(pm, arrays)
     add_pins(pm)
     add_primary(pm)

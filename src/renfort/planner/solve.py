@@ -34,7 +34,15 @@ from renfort.planner.domain import (
     ProgressEvent,
     Schedule,
 )
-from renfort.planner.explain import assignment_explanation, pin_conflicts, unstaffed_reasons
+from renfort.planner.explain import (
+    Reason,
+    assignment_explanation,
+    english,
+    pin_conflicts,
+    pin_unfit,
+    unstaffed_reasons,
+)
+from renfort.planner.explain_codes import reason
 from renfort.planner.greedy import Board, greedy, mission_starts
 from renfort.planner.model import FIT_SCALE, PlanModel, add_secondary, build_model
 from renfort.planner.validate import load_problem, parse_previous
@@ -87,36 +95,6 @@ def _previous_by_mission(
     return out
 
 
-def _pin_errors(problem: Problem, cands: Candidates) -> list[str]:
-    """Pins whose expert fails a hard filter for the slot: no plan can keep them."""
-    errors = []
-    for k, pin in enumerate(problem.pins):
-        m, j = problem.slot_index[pin.slot]
-        e = problem.expert_index[pin.expert]
-        if e not in set(cands.experts[cands.flat(m, j)].tolist()):
-            mission, slot, expert = (
-                problem.missions[m],
-                problem.missions[m].slots[j],
-                problem.experts[e],
-            )
-            why = []
-            if slot.category not in expert.categories:
-                why.append(f"is not a {slot.category}")
-            if mission.language not in expert.languages:
-                why.append(f"does not speak {mission.language}")
-            for topic, need in slot.skills.items():
-                if expert.skills.get(topic, 0) < need:
-                    why.append(f"has {topic} {expert.skills.get(topic, 0)} < {need}")
-            if expert.country in mission.beneficiaries:
-                why.append(f"comes from beneficiary country {expert.country}")
-            if expert.max_days is not None and expert.max_days < mission.duration:
-                why.append(f"is released for {expert.max_days} days < {mission.duration}")
-            if not why:
-                why.append("is unavailable on every admissible date")
-            errors.append(f"pinned[{k}]: {pin.expert} cannot hold {pin.slot}: " + ", ".join(why))
-    return errors
-
-
 def _select(
     problem: Problem,
     cands: Candidates,
@@ -159,6 +137,10 @@ def _hint(pm: PlanModel, schedule: Schedule) -> None:
         pm.cp.add_hint(var, m in schedule.experts)
         if m in schedule.start:
             pm.cp.add_hint(pm.start[m], schedule.start[m])
+            if m in pm.span:  # a span read from the start (host calendar)
+                span = pm.problem.missions[m].span(schedule.start[m])
+                pm.cp.add_hint(pm.span[m], span)
+                pm.cp.add_hint(pm.end[m], schedule.start[m] + span)
 
 
 def _read(pm: PlanModel, solver: cp_model.CpSolver) -> Schedule:
@@ -199,14 +181,28 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
 
 class _Stall(cp_model.CpSolverSolutionCallback):
-    """Remembers when the objective last improved (None before the first solution)."""
+    """Remembers when the objective last improved, and says when it has stalled.
 
-    def __init__(self) -> None:
+    The watch starts at ``began`` (None: at the first solution, so a long presolve is never
+    cut short).
+    """
+
+    def __init__(
+        self,
+        stall_s: float,
+        began: float | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         super().__init__()
-        self.last: float | None = None
+        self.stall_s = stall_s
+        self.clock = clock
+        self.last: float | None = began
 
     def on_solution_callback(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.clock()
+
+    def stalled(self) -> bool:
+        return self.last is not None and self.clock() - self.last > self.stall_s
 
 
 def _cp_solve(
@@ -216,12 +212,9 @@ def _cp_solve(
     workers: int,
     seed: int | None,
     callback: cp_model.CpSolverSolutionCallback | None = None,
-    stall_s: float | None = None,
+    watch: _Stall | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
-    """Solve; with ``stall_s``, stop once no better solution came for that long.
-
-    The watch starts at the first solution, so a long presolve is never cut short.
-    """
+    """Solve; with a ``watch``, stop once it says no better solution came for too long."""
     pm.cp.maximize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
@@ -229,16 +222,15 @@ def _cp_solve(
     solver.parameters.random_seed = (seed or 0) % (1 << 31)
     # Probing costs seconds of presolve on the NoOverlap-heavy models and buys little here.
     solver.parameters.cp_model_probing_level = 0
-    if stall_s is None:
+    if watch is None:
         return solver, solver.solve(pm.cp, callback)
-    watch = _Stall()
     result: list[Any] = []
     # CP-SAT releases the GIL while it searches, so this thread can watch for a stall.
     worker = threading.Thread(target=lambda: result.append(solver.solve(pm.cp, watch)))
     worker.start()
     while worker.is_alive():
         worker.join(0.05)
-        if watch.last is not None and time.perf_counter() - watch.last > stall_s:
+        if watch.stalled():
             solver.stop_search()
     worker.join()
     return solver, result[0]
@@ -256,6 +248,16 @@ def _top_up(problem: Problem, arrays: ExpertArrays, cands: Candidates, schedule:
         if all(len(cands.experts[g]) for g in cands.mission_slots[m]):
             board.try_staff(m, mission_starts(problem, m))
     return board
+
+
+def _kept(problem: Problem, schedule: Schedule, previous: Previous) -> int:
+    """How many assignments of the previous plan the schedule keeps."""
+    kept = 0
+    for slot, expert_id in previous.slot_expert.items():
+        m, j = problem.slot_index[slot]
+        now = schedule.experts.get(m, {}).get(j)
+        kept += int(now is not None and problem.experts[now].id == expert_id)
+    return kept
 
 
 def secondary_terms(
@@ -278,7 +280,7 @@ def secondary_terms(
                 missed += 1
         for j, e in staff.items():
             fits.append(fit_of(mission.slots[j], problem.experts[e].skills))
-            load[e] += mission.duration
+            load[e] += mission.span(schedule.start[m])
     used = load[load > 0]
     by_country: dict[str, float] = {}
     for e in np.flatnonzero(load).tolist():
@@ -320,7 +322,7 @@ def _plan(
     bound: int,
     previous: Previous | None,
     stats: dict[str, Any],
-    errors: list[str] | None = None,
+    errors: list[Reason] | None = None,
 ) -> dict[str, Any]:
     reasons = unstaffed_reasons(problem, arrays, cands, schedule, board)
     missions: list[dict[str, Any]] = []
@@ -329,14 +331,14 @@ def _plan(
         if m in schedule.experts:
             start = schedule.start[m]
             entry["start"] = problem.iso(start)
-            entry["end"] = problem.iso(start + mission.duration - 1)
+            entry["end"] = problem.iso(mission.last_day(start))
             entry["assignments"] = [
                 {
                     "slot": slot.id,
                     "expert": problem.experts[schedule.experts[m][j]].id,
                     "fit": fit_of(slot, problem.experts[schedule.experts[m][j]].skills),
-                    "explanation": assignment_explanation(
-                        problem, mission, slot, schedule.experts[m][j]
+                    **_explained(
+                        assignment_explanation(problem, mission, slot, schedule.experts[m][j])
                     ),
                 }
                 for j, slot in enumerate(mission.slots)
@@ -344,9 +346,10 @@ def _plan(
         else:
             if mission.fixed:
                 entry["start"] = problem.iso(mission.earliest_start)
-                entry["end"] = problem.iso(mission.earliest_start + mission.duration - 1)
+                entry["end"] = problem.iso(mission.last_day(mission.earliest_start))
             entry["assignments"] = []
-            entry["reasons"] = reasons.get(m, [])
+            entry["reasons"] = [english(r) for r in reasons.get(m, [])]
+            entry["reason_codes"] = reasons.get(m, [])
         missions.append(entry)
     primary = schedule.primary(problem)
     plan: dict[str, Any] = {
@@ -361,8 +364,14 @@ def _plan(
         "stats": stats,
     }
     if errors:
-        plan["errors"] = errors
+        plan["errors"] = [english(r) for r in errors]
+        plan["error_codes"] = errors
     return plan
+
+
+def _explained(explanation: Reason) -> dict[str, Any]:
+    """Why the expert fits: in the planner's English words, and as data."""
+    return {"explanation": english(explanation), "explanation_code": explanation}
 
 
 def solve(
@@ -372,12 +381,20 @@ def solve(
     workers: int | None = None,
     previous: dict[str, Any] | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
+    stall_s: float | None = None,
+    tie_break_s: float | None = None,
 ) -> dict[str, Any]:
     """Plan the missions of ``problem`` (a ``renfort-planning/1`` document).
 
     Returns a ``renfort-plan/1`` document; never raises for bad input (status ``invalid``
     with ``errors`` instead). Every hard constraint holds in any plan it returns, whatever
     the time limit. ``previous`` is an earlier plan to stay close to.
+
+    ``stall_s`` and ``tie_break_s`` are for someone waiting on the answer (the web pages):
+    the tie-breaks (pass 2) stop once no better one came for ``stall_s``, counted from the
+    start of pass 2 (so a slow presolve does not hold the plan back either), and after
+    ``tie_break_s`` in any case. Without ``stall_s``, pass 2 stops after max(1 s, 15 % of the
+    limit) without a better solution, counted from its first one.
     """
     began = time.perf_counter()
     try:
@@ -386,7 +403,7 @@ def solve(
         return _invalid(["(document): nested too deeply"], began)
     if isinstance(loaded, list):
         return _invalid(loaded, began)
-    return _solve(loaded, began, time_limit_s, workers, previous, progress)
+    return _solve(loaded, began, time_limit_s, workers, previous, progress, stall_s, tie_break_s)
 
 
 def _solve(
@@ -396,6 +413,8 @@ def _solve(
     workers: int | None,
     previous_doc: dict[str, Any] | None,
     progress: Progress | None,
+    stall_s: float | None = None,
+    tie_break_s: float | None = None,
 ) -> dict[str, Any]:
     limit = time_limit_s if time_limit_s is not None else problem.time_limit_s
     clock = _Clock(limit, began)
@@ -415,7 +434,7 @@ def _solve(
         if notes:
             stats["previous_notes"] = notes
 
-    pin_errors = _pin_errors(problem, cands)
+    pin_errors = pin_unfit(problem, cands)
     if pin_errors:
         empty = Schedule()
         board = Board(problem, arrays, cands)
@@ -514,10 +533,23 @@ def _solve(
         _hint(pm, best)
         secondary = sum(pm.terms.values())
         # The tie-breaks are worth a wait, not the whole limit: stop when they stall.
-        stall = max(1.0, 0.15 * limit)
-        solver2, status2 = _cp_solve(pm, secondary, clock.left - 0.25, workers, seed, None, stall)
+        seconds = clock.left - 0.25
+        if stall_s is None:
+            watch = _Stall(max(1.0, 0.15 * limit))
+        else:
+            watch = _Stall(stall_s, began=time.perf_counter())
+        if tie_break_s is not None:
+            seconds = min(seconds, tie_break_s)
+        stats["pass2_stall_s"] = watch.stall_s
+        solver2, status2 = _cp_solve(pm, secondary, seconds, workers, seed, None, watch)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = _read(pm, solver2)
+            found = _read(pm, solver2)
+            # Stopped early, pass 2 may hold a first solution less stable than the repaired
+            # previous plan it was hinted with; stability comes before every other tie-break.
+            if previous is None or _kept(problem, found, previous) >= _kept(
+                problem, best, previous
+            ):
+                best = found
         stats["pass2_s"] = round(solver2.wall_time, 3)
         stats["pass2_status"] = solver2.status_name(status2)
     stats["cp_status"] = cp_status_name
@@ -525,14 +557,9 @@ def _solve(
     if best is None:
         stats["wall_s"] = round(clock.elapsed, 3)
         if proven_infeasible:
-            why = [
-                "the pinned assignments cannot all hold together",
-                *pin_conflicts(problem, arrays, cands),
-            ]
+            why = [reason("pins.conflict"), *pin_conflicts(problem, arrays, cands)]
         else:
-            why = [
-                "no plan keeping every pin was found within the time limit (not proven impossible)"
-            ]
+            why = [reason("pins.not_found")]
         board = Board(problem, arrays, cands)
         return _plan(
             problem, arrays, cands, Schedule(), board, "infeasible", bound, previous, stats, why

@@ -18,7 +18,17 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from renfort.planner.domain import Expert, Mission, Pin, Previous, Problem, Slot
+from renfort.planner.domain import (
+    Expert,
+    Mission,
+    Pin,
+    Previous,
+    Problem,
+    Slot,
+    YearCap,
+    calendar_years,
+)
+from renfort.planner.workdays import Calendar, spans, straddle_allowed
 
 # More than ten years of mission dates in one plan is almost surely a typo (2207 for 2027).
 MAX_SPAN_DAYS = 3660
@@ -27,6 +37,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PATTERN_WORDS = {
     "^[A-Z]{2}$": "a two-letter country code in capitals (ISO 3166-1 alpha-2)",
     "^[a-z]{2}$": "a two-letter language code in lower case (ISO 639-1)",
+    "^[1-9][0-9]{3}$": "a four-digit year",
 }
 
 
@@ -119,12 +130,16 @@ def _schema_message(error: ValidationError) -> str:
         if error.validator_value == 2:
             return f"{path}: a period is [first day, last day]"
         return f"{path}: needs at least {error.validator_value} item(s)"
+    if kind == "maxItems" and path.endswith(".weekend"):
+        return f"{path}: a week needs at least one working day"
     if kind == "maxItems":
         return f"{path}: a period is [first day, last day], got {len(value)} items"
     if kind == "uniqueItems":
         return f"{path}: lists the same value twice"
     if kind == "minLength":
         return f"{path}: must not be empty"
+    if kind in ("minimum", "maximum") and re.search(r"\.weekend\[\d+\]$", path):
+        return f"{path}: {value!r} is not an ISO weekday (1 = Monday .. 7 = Sunday)"
     if kind in ("minimum", "exclusiveMinimum"):
         strict = "greater than" if kind == "exclusiveMinimum" else "at least"
         return f"{path}: {value!r} must be {strict} {error.validator_value}"
@@ -266,6 +281,145 @@ def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
     return errors
 
 
+def _exclusion_errors(doc: Mapping[str, Any]) -> list[str]:
+    """Excluded experts must exist, and no pin may place one in the slot that excludes them."""
+    errors: list[str] = []
+    experts = {expert["id"] for expert in doc["experts"]}
+    excluded_at: dict[str, tuple[str, set[str]]] = {}  # slot id -> (field, excluded ids)
+    for i, mission in enumerate(doc["missions"]):
+        for j, slot in enumerate(mission["slots"]):
+            path = f"missions[{i}].slots[{j}].excluded_experts"
+            for k, eid in enumerate(slot.get("excluded_experts", ())):
+                if eid not in experts:
+                    errors.append(f"{path}[{k}]: no expert {eid!r} in experts")
+            if slot.get("excluded_experts"):
+                excluded_at.setdefault(slot["id"], (path, set(slot["excluded_experts"])))
+    for k, pin in enumerate(doc.get("pinned", [])):
+        path, excluded = excluded_at.get(pin["slot"], ("", set()))
+        if pin["expert"] in excluded:
+            errors.append(
+                f"pinned[{k}].expert: {pin['expert']!r} is excluded from slot {pin['slot']!r} "
+                f"({path})"
+            )
+    return errors
+
+
+def _year_caps(caps: Mapping[str, int], origin: date, horizon: int) -> tuple[YearCap, ...]:
+    """Per-year caps as day ranges; years the plan's days do not touch are dropped."""
+    if not caps:
+        return ()
+    years = calendar_years(origin, horizon)
+    return tuple(
+        YearCap(year, *years[year], int(days))
+        for year, days in sorted((int(y), d) for y, d in caps.items())
+        if year in years
+    )
+
+
+def _window_spans(mission: Mapping[str, Any]) -> tuple[Calendar, bool, list[int]] | None:
+    """The mission's calendar, whether it may straddle a weekend, and the span of each day of
+    its window as a start (``workdays.spans``); None without a calendar."""
+    if "calendar" not in mission:
+        return None
+    calendar = Calendar.from_doc(mission["calendar"])
+    duration = int(mission["duration_days"])
+    straddle = straddle_allowed(duration, mission.get("straddle_weekend"))
+    first, last = (date.fromisoformat(d) for d in mission["window"])
+    return calendar, straddle, spans(calendar, first, last, duration, straddle)
+
+
+def _calendar_starts(
+    mission: Mapping[str, Any], earliest: int, latest: int
+) -> tuple[int, int, tuple[int, ...]]:
+    """Earliest and latest start and the span of each start between (``Mission.spans``)."""
+    found = _window_spans(mission)
+    if found is None:
+        return earliest, latest, ()
+    by_day = found[2]
+    allowed = [k for k, n in enumerate(by_day) if n]
+    first, last = allowed[0], allowed[-1]
+    kept = tuple(by_day[first : last + 1])
+    if all(n == int(mission["duration_days"]) for n in kept):
+        kept = ()  # every day a start, none longer than its duration: calendar days after all
+    return earliest + first, earliest + last, kept
+
+
+def _no_start_message(path: str, mission: Mapping[str, Any]) -> str | None:
+    """Why a windowed mission with a calendar has no start, or None when it has one."""
+    found = _window_spans(mission)
+    if found is None or any(found[2]):
+        return None
+    calendar, straddle, _ = found
+    duration = int(mission["duration_days"])
+    first, last = mission["window"]
+    text = f"{path}.window: {first}..{last} holds no {duration} working day"
+    text += f"{'s' if duration > 1 else ''} from a working day ({calendar.describe()})"
+    if not straddle:
+        text += " without straddling a weekend; widen the window or set straddle_weekend"
+    return text
+
+
+def _pinned_start_message(k: int, mission: Mapping[str, Any], start: date) -> str | None:
+    """Why a pinned start inside the window is not a start the mission's calendar allows."""
+    found = _window_spans(mission)
+    if found is None:
+        return None
+    calendar, straddle, by_day = found
+    offset = (start - date.fromisoformat(mission["window"][0])).days
+    if not 0 <= offset < len(by_day) or by_day[offset]:
+        return None
+    head = f"pinned[{k}].start: mission {mission['id']!r} may not start {start}"
+    if calendar.is_weekend(start):
+        return f"{head}, a weekend day of its calendar ({calendar.describe()})"
+    if start in calendar.holidays:
+        return f"{head}, a public holiday"
+    if not straddle:
+        return f"{head}: it would straddle a weekend (straddle_weekend is not allowed)"
+    return f"{head}: its {mission['duration_days']} working days would end after its window"
+
+
+def _calendar_errors(doc: Mapping[str, Any]) -> list[str]:
+    """Host calendars: a windowed mission must have a start; pinned starts must be allowed."""
+    errors: list[str] = []
+    for i, mission in enumerate(doc["missions"]):
+        path = f"missions[{i}]"
+        if "straddle_weekend" in mission and "calendar" not in mission:
+            errors.append(
+                f"{path}.straddle_weekend: needs a calendar (without one every day is a "
+                "working day and there is no weekend)"
+            )
+        if "window" in mission and _usable_window(mission):
+            message = _no_start_message(path, mission)
+            if message:
+                errors.append(message)
+    slot_mission = {s["id"]: m for m in doc["missions"] for s in m["slots"]}
+    for k, pin in enumerate(doc.get("pinned", [])):
+        mission = slot_mission.get(pin["slot"])
+        start = _date(pin.get("start", ""))
+        if mission is None or start is None or "window" not in mission:
+            continue
+        if _usable_window(mission) and _in_window(mission, start):
+            message = _pinned_start_message(k, mission, start)
+            if message:
+                errors.append(message)
+    return errors
+
+
+def _usable_window(mission: Mapping[str, Any]) -> bool:
+    """A window the other checks accept: real dates, in order, long enough in calendar days."""
+    first, last = (_date(d) for d in mission["window"])
+    if first is None or last is None:
+        return False
+    return (last - first).days + 1 >= int(mission["duration_days"])
+
+
+def _in_window(mission: Mapping[str, Any], start: date) -> bool:
+    """Inside the calendar-day range the window check of the pins already accepts."""
+    first = date.fromisoformat(mission["window"][0])
+    last = date.fromisoformat(mission["window"][1])
+    return first <= start <= last - timedelta(days=int(mission["duration_days"]) - 1)
+
+
 def problem_errors(doc: object) -> list[str]:
     """Every reason ``doc`` is not a usable planning problem; empty when it is."""
     if not isinstance(doc, dict):
@@ -277,7 +431,7 @@ def problem_errors(doc: object) -> list[str]:
     messages = list(dict.fromkeys(_schema_message(e) for e in errors))
     if messages:
         return messages
-    return _semantic_errors(doc)
+    return _semantic_errors(doc) + _exclusion_errors(doc) + _calendar_errors(doc)
 
 
 def parse_problem(doc: Mapping[str, Any]) -> Problem:
@@ -296,11 +450,13 @@ def parse_problem(doc: Mapping[str, Any]) -> Problem:
 
     missions: list[Mission] = []
     for mission in doc["missions"]:
+        spans: tuple[int, ...] = ()
         if "window" in mission:
             duration = int(mission["duration_days"])
             earliest = day(mission["window"][0])
             latest = day(mission["window"][1]) - duration + 1
             windowed = True
+            earliest, latest, spans = _calendar_starts(mission, earliest, latest)
         else:
             earliest = latest = day(mission["start"])
             duration = day(mission["end"]) - earliest + 1
@@ -317,13 +473,20 @@ def parse_problem(doc: Mapping[str, Any]) -> Problem:
                 latest_start=latest,
                 windowed=windowed,
                 distinct=mission.get("distinct_countries", "preferred"),
+                spans=spans,
+                remote=bool(mission.get("remote", False)),
                 slots=tuple(
-                    Slot(s["id"], s["category"], dict(s.get("skills", {})))
+                    Slot(
+                        s["id"],
+                        s["category"],
+                        dict(s.get("skills", {})),
+                        frozenset(s.get("excluded_experts", ())),
+                    )
                     for s in mission["slots"]
                 ),
             )
         )
-    horizon = max((m.latest_start + m.duration for m in missions), default=0)
+    horizon = max((m.last_day(m.latest_start) + 1 for m in missions), default=0)
     # More travel days than the horizon means the same as the horizon: no two missions of one
     # expert; the cap keeps the booking tables small whatever the file says.
     travel = min(travel, horizon + 1)
@@ -344,6 +507,7 @@ def parse_problem(doc: Mapping[str, Any]) -> Problem:
                 skills=dict(expert.get("skills", {})),
                 unavailable=tuple(sorted(periods)),
                 max_days=expert.get("max_days"),
+                max_days_by_year=_year_caps(expert.get("max_days_by_year", {}), origin, horizon),
             )
         )
     pins = tuple(

@@ -7,4 +7,9 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self) -> None:
-        from renfort.planning import messages  # noqa: F401  (registers the app's message kinds)
+        from renfort.planning import (
+            messages,  # noqa: F401  (registers the app's message kinds)
+            receivers,
+        )
+
+        receivers.connect()  # inputs of the pool gaps queue their refresh

@@ -9,8 +9,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from renfort.lib.countries import country_name
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
+from renfort.lib.languages import language_name
 from renfort.missions.models import Mission
 from renfort.planning.problem import plannable_missions
 from renfort.planning.services import TIME_LIMIT_RANGE
@@ -90,7 +92,11 @@ class SwapForm(NamedErrorsForm):
         field = self.fields["expert"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [
-            (e.pk, f"{e} ({e.home_administration.country}) · {', '.join(e.languages)}")
+            (
+                e.pk,
+                f"{e} ({country_name(e.home_administration.country)}) · "
+                + ", ".join(language_name(code) for code in e.languages),
+            )
             for e in candidates
         ]
 

@@ -51,3 +51,70 @@ class PlannerRun(models.Model):
 
     def __str__(self) -> str:
         return f"Planner run {self.pk} ({self.status})"
+
+    @property
+    def building(self) -> bool:
+        """The worker is building the problem (it is stored before the planner starts)."""
+        return self.status == PlannerRunStatus.RUNNING and not self.problem
+
+
+class PoolGapSnapshot(models.Model):
+    """The pool gaps of the whole plan at one moment: every plannable mission against the
+    current pool (``planning.gaps``), written by the background refresh
+    (``gap_snapshots.pool_gaps_refresh``) so that every process shows the same."""
+
+    computed_at = models.DateTimeField(_("computed at"))
+    fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
+    mission_count = models.PositiveIntegerField(_("plannable missions"), default=0)
+    expert_count = models.PositiveIntegerField(_("experts in the pool"), default=0)
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        verbose_name = _("pool gap snapshot")
+        verbose_name_plural = _("pool gap snapshots")
+
+    def __str__(self) -> str:
+        return f"Pool gaps of {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PoolGap(models.Model):
+    """One missing profile of a snapshot: category + topic levels + language + month, the
+    missions it would staff, and the administrations whose experts come close."""
+
+    snapshot = models.ForeignKey(PoolGapSnapshot, on_delete=models.CASCADE, related_name="gaps")
+    rank = models.PositiveIntegerField()
+    category = models.CharField(max_length=40)
+    requirements = models.JSONField(default=list)  # [[topic code, minimum level], ...]
+    language = models.CharField(max_length=8)
+    month = models.CharField(max_length=7, blank=True)  # YYYY-MM, blank without dates
+    mission_count = models.PositiveIntegerField()
+    missions = models.JSONField(default=list)  # [[mission id, reference], ...]
+    qualified = models.PositiveIntegerField(default=0)  # pool experts with the profile
+    near = models.JSONField(default=list)  # [[organisation id, experts], ...], best first
+
+    class Meta:
+        ordering = ["snapshot", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "rank"], name="pool_gap_rank_unique")
+        ]
+        verbose_name = _("pool gap")
+        verbose_name_plural = _("pool gaps")
+
+    def __str__(self) -> str:
+        return f"Gap {self.rank} of snapshot {self.snapshot_id}"
+
+
+class PoolGapRefresh(models.Model):
+    """One row (pk 1): when a pool gap refresh was queued and has not started yet. Changes
+    queue a refresh only when none is waiting (``gap_refresh.pool_gaps_refresh_request``)."""
+
+    ONLY = 1  # the primary key of the one row
+
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pool gap refresh")
+        verbose_name_plural = _("pool gap refreshes")
+
+    def __str__(self) -> str:
+        return f"Pool gap refresh queued at {self.queued_at}" if self.queued_at else "idle"

@@ -8,20 +8,24 @@ the planner's exchange format (``renfort/planner/schemas/instance.schema.json``)
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import holidays
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renfort.missions.eligibility import bookings_of
+from renfort.missions.eligibility import bookings_of, exclusions_of, used_days
 from renfort.missions.messages import topic_level
-from renfort.missions.models import Assignment, Mission, Slot, SlotRequirement
+from renfort.missions.models import Assignment, Mission, MissionType, Slot, SlotRequirement
+from renfort.planner.workdays import Calendar, spans, straddle_allowed
 from renfort.roster.models import Category, Expert, Skill, Topic
 
 FORMAT = "renfort-planning/1"
@@ -106,6 +110,69 @@ def expert_skills(expert: Expert) -> dict[str, int]:
     return {s.topic.code: s.level for s in expert.skills.all()}
 
 
+def _letters(text: str) -> str:
+    """'Côte d'Ivoire' -> 'cotedivoire': for matching country names written loosely."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.casefold() if c.isalpha())
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Country name or ISO code (letters only, lower case) -> alpha-2 code, for the countries
+    the ``holidays`` package knows."""
+    names: dict[str, str] = {}
+    for module, (class_name, alpha2, alpha3, *_more) in holidays.registry.COUNTRIES.items():
+        for name in (module, class_name, alpha2, alpha3):
+            names[_letters(name)] = alpha2
+    return names
+
+
+def host_country(location: str, beneficiaries: Sequence[str]) -> str:
+    """Where the mission takes place: the country its location names (an ISO code or an English
+    name, alone or as the last part: 'Nairobi, Kenya'), else its first beneficiary country (for
+    a regional mission the venue, if the location does not say, is taken to be that one)."""
+    parts = [p.strip() for p in re.split(r"[,;/()\-]", location) if p.strip()]
+    names = _country_names()
+    for part in [location.strip(), *reversed(parts)]:
+        if _letters(part) in names:
+            return names[_letters(part)]
+    return beneficiaries[0]
+
+
+def host_calendar(country: str, first: datetime.date, last: datetime.date) -> dict[str, Any] | None:
+    """The host's calendar in exchange format, from the ``holidays`` package: its weekend as
+    ISO weekdays (1 = Monday .. 7 = Sunday) and its public holidays from ``first`` to ``last``;
+    None for a country the package does not know (every day then counts)."""
+    try:
+        known = holidays.country_holidays(country, years=range(first.year, last.year + 1))
+    except NotImplementedError:
+        return None
+    calendar: dict[str, Any] = {"weekend": sorted(day + 1 for day in known.weekend)}
+    days = sorted(day for day in known if first <= day <= last)
+    if days:
+        calendar["holidays"] = [_iso(day) for day in days]
+    return calendar
+
+
+def _add_calendar(
+    entry: dict[str, Any], host: str, first: datetime.date, last: datetime.date
+) -> Calendar | None:
+    """Give the entry its host's calendar, when known."""
+    calendar = host_calendar(host, first, last)
+    if calendar is None:
+        return None
+    entry["calendar"] = calendar
+    return Calendar.from_doc(calendar)
+
+
+def _fits_working_days(
+    calendar: Calendar, first: datetime.date, last: datetime.date, duration: int
+) -> bool:
+    """Whether some start from ``first`` holds ``duration`` working days by ``last`` (without
+    straddling a weekend where the mission may not), as the planner reads the calendar."""
+    return any(spans(calendar, first, last, duration, straddle_allowed(duration, None)))
+
+
 def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
     """The mission in exchange format, or None and why it cannot go to the planner."""
     slots = list(mission.slots.all())
@@ -126,8 +193,12 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
         "priority": mission.priority,
         "distinct_countries": mission.distinct_countries,
     }
+    if mission.type == MissionType.REMOTE:
+        entry["remote"] = True
+    host = host_country(mission.location, countries)
     if mission.start is not None and mission.end is not None:
         entry["start"], entry["end"] = _iso(mission.start), _iso(mission.end)
+        _add_calendar(entry, host, mission.start, mission.end)
     elif mission.window_start is not None and mission.window_end is not None:
         duration = mission.duration_days or 0
         if (mission.window_end - mission.window_start).days + 1 < duration:
@@ -138,6 +209,16 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
             return None, _("too little of its window is left to hold its duration")
         entry["window"] = [_iso(window_start), _iso(mission.window_end)]
         entry["duration_days"] = duration
+        # With the host's calendar, duration_days counts working days (docs/rules.md).
+        calendar = _add_calendar(entry, host, mission.window_start, mission.window_end)
+        if calendar is not None and not _fits_working_days(
+            calendar, mission.window_start, mission.window_end, duration
+        ):
+            return None, _("its window is shorter than its duration")
+        if calendar is not None and not _fits_working_days(
+            calendar, window_start, mission.window_end, duration
+        ):
+            return None, _("too little of its window is left to hold its duration")
     else:
         return None, _("it has neither dates nor a window")
     entry["slots"] = [
@@ -146,13 +227,16 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
     return entry, ""
 
 
-def _plan_year(missions: Sequence[Mission], period_start: datetime.date | None) -> int:
-    firsts = [d for d in (mission_first_day(m) for m in missions) if d is not None]
-    if period_start is not None:
-        return period_start.year
-    if firsts:
-        return min(firsts).year
-    return timezone.localdate().year
+def run_years(entries: Iterable[Mapping[str, Any]]) -> range:
+    """The calendar years the run touches: from its missions' earliest possible day (a fixed
+    first day, or a window's first) to their latest (a last day, or a window's last)."""
+    firsts = [m.get("start") or m["window"][0] for m in entries]
+    lasts = [m.get("end") or m["window"][1] for m in entries]
+    if not firsts:
+        return range(0)
+    first = datetime.date.fromisoformat(min(firsts))
+    last = datetime.date.fromisoformat(max(lasts))
+    return range(first.year, last.year + 1)
 
 
 @dataclass
@@ -164,17 +248,21 @@ class BuiltProblem:
 
 @dataclass
 class _Commitments:
-    """What experts already do outside the problem: blocked periods and released days used."""
+    """What experts already do outside the problem: blocked periods, and released days used
+    per calendar year."""
 
     busy: dict[int, list[Period]] = field(default_factory=lambda: defaultdict(list))
-    used: Counter[int] = field(default_factory=Counter)
+    used: dict[int, Counter[int]] = field(default_factory=dict)
 
 
 def _pins(
-    kept_ids: set[int], slot_codes: set[str], extra_pins: Iterable[tuple[str, str]]
+    kept_ids: set[int],
+    slot_codes: set[str],
+    extra_pins: Iterable[tuple[str, str]],
+    excluded: Mapping[str, set[str]],
 ) -> dict[str, str]:
     """Slot code → expert id: every held slot of these missions (its open assignment), then the
-    coordinator's pins."""
+    coordinator's pins, but those of an expert excluded from the slot since."""
     holding = (
         Assignment.objects.open()
         .filter(slot__mission_id__in=kept_ids)
@@ -183,18 +271,27 @@ def _pins(
     )
     pins: dict[str, str] = {a.slot.code: str(a.expert_id) for a in holding}
     for slot_code, expert_id in extra_pins:
-        if slot_code in slot_codes:
+        if slot_code in slot_codes and str(expert_id) not in excluded.get(slot_code, set()):
             pins.setdefault(slot_code, str(expert_id))
     return pins
 
 
-def _commitments(
-    experts: Sequence[Expert], kept_ids: set[int], year: int, travel: int
-) -> _Commitments:
+def _excluded(missions: Sequence[Mission]) -> dict[str, set[str]]:
+    """Slot code → ids of the experts never to place there (``eligibility.exclusions_of``:
+    declined or withdrawn from the mission, release refused for it, excluded by hand)."""
+    exclusions = exclusions_of(m.pk for m in missions)
+    return {
+        slot.code: {str(e) for e in exclusions.of(slot.pk, mission.pk)}
+        for mission in missions
+        for slot in mission.slots.all()
+    }
+
+
+def _commitments(experts: Sequence[Expert], kept_ids: set[int], travel: int) -> _Commitments:
     """The experts' bookings outside this problem, as the availability rule reads them
     (``eligibility.bookings_of``): each blocks its mission's days widened by the travel days on
-    either side (so the planner keeps the rule's gap), and uses released days in the plan's
-    year (a mission across New Year counts its days in each year, as the rule does)."""
+    either side (so the planner keeps the rule's gap), and uses released days in each
+    calendar year its days fall in (``eligibility.used_days``, as the rule counts them)."""
     found = _Commitments()
     pad = datetime.timedelta(days=travel)
     outside = bookings_of([e.pk for e in experts], exclude_missions=kept_ids)
@@ -202,12 +299,16 @@ def _commitments(
         for booking in bookings:
             if booking.start is not None and booking.end is not None:
                 found.busy[expert_id].append((booking.start - pad, booking.end + pad))
-            found.used[expert_id] += booking.days.get(year, 0)
+        found.used[expert_id] = used_days(bookings)
     return found
 
 
-def _expert_entry(expert: Expert, pinned: bool, commitments: _Commitments) -> dict[str, Any] | None:
-    """The expert in exchange format, or None when the planner could not use them."""
+def _expert_entry(
+    expert: Expert, pinned: bool, commitments: _Commitments, years: range
+) -> dict[str, Any] | None:
+    """The expert in exchange format, or None when the planner could not use them. Released
+    days: for each year of the run, ``released_days_per_year`` less the days their bookings
+    outside the run already take that year."""
     country = (expert.home_administration.country or "").upper()
     country = country if COUNTRY.match(country) else ""
     categories = [c for c in expert.categories if c in Category.values]
@@ -221,6 +322,7 @@ def _expert_entry(expert: Expert, pinned: bool, commitments: _Commitments) -> di
         languages = languages or ["en"]
     periods = [(u.start, u.end) for u in expert.unavailable.all()]
     periods += commitments.busy.get(expert.pk, [])
+    used = commitments.used.get(expert.pk, Counter())
     return {
         "id": str(expert.pk),
         "country": country,
@@ -228,14 +330,15 @@ def _expert_entry(expert: Expert, pinned: bool, commitments: _Commitments) -> di
         "languages": languages,
         "skills": expert_skills(expert),
         "unavailable": [[_iso(a), _iso(b)] for a, b in sorted(periods)],
-        "max_days": max(0, expert.released_days_per_year - commitments.used[expert.pk]),
+        "max_days_by_year": {
+            str(year): max(0, expert.released_days_per_year - used.get(year, 0)) for year in years
+        },
     }
 
 
 def problem_build(
     *,
     missions: Iterable[Mission],
-    period_start: datetime.date | None = None,
     extra_pins: Iterable[tuple[str, str]] = (),
     time_limit_s: float | None = None,
     travel_days: int | None = None,
@@ -243,17 +346,19 @@ def problem_build(
     """The planning problem for these missions and the released pool.
 
     - Pins: every assignment that holds a slot of these missions (proposed, invited, accepted,
-      confirmed), plus ``extra_pins`` (slot code, expert id) the coordinator pinned in a review.
+      confirmed), plus ``extra_pins`` (slot code, expert id) the coordinator pinned in a review
+      (but an expert excluded from the slot since).
     - Experts: the pool, plus any pinned expert outside it (the planner must know them).
     - Unavailability: the expert's unavailable periods, and the dates of their missions outside
       this problem, widened by the travel days on each side.
-    - ``max_days``: released days per year minus the days of active assignments outside this
-      problem in the plan's year (the period's, else the first mission's).
+    - ``max_days_by_year``: for each calendar year the run touches, released days per year
+      minus the days of active assignments outside this problem in that year.
+    - ``excluded_experts`` on each slot: the experts never to place there
+      (``eligibility.exclusions_of``) that the problem knows, but the one pinned to it.
     """
     travel = settings.PLANNER_TRAVEL_DAYS if travel_days is None else travel_days
     limit = settings.PLANNER_TIME_LIMIT_S if time_limit_s is None else time_limit_s
     chosen = missions_with_details(m.pk for m in missions)
-    year = _plan_year(chosen, period_start)
 
     entries: list[dict[str, Any]] = []
     left_out: list[dict[str, str]] = []
@@ -266,19 +371,27 @@ def problem_build(
             entries.append(entry)
             kept.append(mission)
     kept_ids = {m.pk for m in kept}
-    pins = _pins(kept_ids, {s.code for m in kept for s in m.slots.all()}, extra_pins)
+    excluded = _excluded(kept)
+    pins = _pins(kept_ids, set(excluded), extra_pins, excluded)
 
     pinned_ids = {int(e) for e in pins.values()}
     experts = experts_with_details(
         Expert.objects.filter(Q(pk__in=Expert.objects.in_pool()) | Q(pk__in=pinned_ids))
     )
-    commitments = _commitments(experts, kept_ids, year, travel)
+    commitments = _commitments(experts, kept_ids, travel)
+    years = run_years(entries)
     pinned = set(pins.values())
     expert_entries = [
         e
-        for e in (_expert_entry(x, str(x.pk) in pinned, commitments) for x in experts)
+        for e in (_expert_entry(x, str(x.pk) in pinned, commitments, years) for x in experts)
         if e is not None
     ]
+    known = {e["id"] for e in expert_entries}
+    for entry in entries:
+        for slot in entry["slots"]:
+            out = (excluded[slot["id"]] & known) - {pins.get(slot["id"])}
+            if out:
+                slot["excluded_experts"] = sorted(out, key=int)
 
     problem: dict[str, Any] = {
         "format": FORMAT,

@@ -5,8 +5,12 @@ The stored plan (``PlannerRun.plan``) is the planner's answer plus a few keys of
 which the solution schema allows: ``left_out`` (missions that could not be sent to the planner,
 with why), ``previous_run`` (the run this one re-plans), and on each proposed assignment
 ``pinned``, ``swapped``, and why the expert fits: ``explanation_code`` and
-``explanation_params`` (``lib.messages``, read in the reader's language). ``explanation``
-holds the planner's own words, shown only where there is no code (plans written before codes).
+``explanation_params`` (``lib.messages``, read in the reader's language: ``plan_apply`` makes
+the planner's ``explanation_code`` data this message). ``explanation`` holds the planner's own
+words, shown only where there is no code (plans written before codes). An unstaffed mission's
+``reason_codes`` and an infeasible plan's ``error_codes`` are the planner's data, put into
+words with names when read (``planning.messages.planner_message``); plans written before them
+show their ``reasons`` and the run's ``error`` as they are.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
-from renfort.lib.messages import render
-from renfort.missions.eligibility import needs_of, qualified_experts
+from renfort.lib.countries import country_name
+from renfort.lib.messages import kind_of, render
+from renfort.missions.eligibility import exclusions_of, needs_of, qualified_experts
 from renfort.missions.models import Assignment, AssignmentStatus, Mission, Slot, SlotRequirement
+from renfort.planning.messages import PlanNames, expert_ids, planner_message, topic_codes
 from renfort.planning.models import PlannerRun, PlannerRunStatus
-from renfort.roster.models import Expert, Skill
+from renfort.roster.models import Expert, Skill, Topic
 
 
 def run_for_user(user: User, pk: int) -> PlannerRun:
@@ -80,6 +86,15 @@ def date_or_none(value: Any) -> datetime.date | None:
         return None
 
 
+def slot_label(code: str) -> str:
+    """The slot as people name it ("Slot 2 of mission M-2027-052"), from its code."""
+    reference, _sep, position = str(code).rpartition("-")
+    return _("Slot %(position)s of mission %(mission)s") % {
+        "position": position,
+        "mission": reference,
+    }
+
+
 def proposal_for_slot(run: PlannerRun, slot_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The plan's mission entry and proposed assignment for the slot; refuses an unknown slot."""
     for entry in run.plan.get("missions", []):
@@ -129,6 +144,12 @@ class Proposal:
         return self.state == ProposalState.OPEN and self.expert is not None
 
     @property
+    def country(self) -> str:
+        """The expert's home country, by name in the active language."""
+        code = self.expert.home_administration.country if self.expert else ""
+        return country_name(code) if code else ""
+
+    @property
     def explanation_text(self) -> str:
         return explanation_text(
             {
@@ -151,10 +172,23 @@ class MissionReview:
 
 
 @dataclass
+class PlanQuality:
+    """The plan in a coordinator's words (not the planner's tie-break statistics)."""
+
+    missions: int  # missions in the plan
+    staffed: int
+    experts: int  # distinct experts proposed
+    administrations: int  # lending administrations of those experts
+    crewed: int  # staffed missions with two experts or more
+    mixed: int  # of those, the missions whose experts all come from different countries
+
+
+@dataclass
 class Review:
     staffed: list[MissionReview]
     unstaffed: list[MissionReview]
     left_out: list[dict[str, str]]
+    quality: PlanQuality | None = None
 
     @property
     def open_count(self) -> int:
@@ -170,6 +204,21 @@ class _ReviewRows:
     experts: dict[str, Expert]
     holding: dict[int, Assignment]
     declined: dict[tuple[int, int], str]
+    names: PlanNames
+
+
+def _plan_names(
+    slots: Mapping[str, Slot], experts: Mapping[str, Expert], reasons: list[Any]
+) -> PlanNames:
+    """Names for the planner's ids: experts and slots from the rows given, topics in one
+    query when the reasons name any."""
+    codes = topic_codes(reasons)
+    topics = dict(Topic.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    return PlanNames(
+        experts={k: str(x) for k, x in experts.items()},
+        slots={code: (s.position, s.mission.reference) for code, s in slots.items()},
+        topics=topics,
+    )
 
 
 def _review_rows(entries: list[dict[str, Any]]) -> _ReviewRows:
@@ -184,15 +233,14 @@ def _review_rows(entries: list[dict[str, Any]]) -> _ReviewRows:
     for m in missions.values():
         for s in m.slots.all():
             s.mission = m  # spare a query per slot in templates
-    expert_ids = {
-        int(a["expert"])
-        for e in entries
-        for a in e.get("assignments") or []
-        if str(a.get("expert", "")).isdigit()
-    }
+    reasons = [r for e in entries for r in e.get("reason_codes") or []]
+    named = {str(a.get("expert", "")) for e in entries for a in e.get("assignments") or []}
+    named |= expert_ids(reasons)
     experts = {
         str(x.pk): x
-        for x in Expert.objects.filter(pk__in=expert_ids).select_related("home_administration")
+        for x in Expert.objects.filter(
+            pk__in=[int(e) for e in named if e.isdigit()]
+        ).select_related("home_administration")
     }
     holding = {
         a.slot_id: a
@@ -206,7 +254,37 @@ def _review_rows(entries: list[dict[str, Any]]) -> _ReviewRows:
             slot__in=list(slots.values()), status=AssignmentStatus.DECLINED
         ).values_list("slot_id", "expert_id", "decline_reason")
     }
-    return _ReviewRows(missions, slots, experts, holding, declined)
+    names = _plan_names(slots, experts, reasons)
+    return _ReviewRows(missions, slots, experts, holding, declined, names)
+
+
+def reason_texts(codes: list[Any], texts: list[Any], names: PlanNames) -> list[str]:
+    """The planner's reasons in the active language, with names; the planner's own words
+    where there are no codes (plans written before them) or for a code no kind renders."""
+    if not codes:
+        return [str(t) for t in texts]
+    out = []
+    for k, code in enumerate(codes):
+        kind, params = planner_message(code, names) if isinstance(code, Mapping) else ("", {})
+        if kind_of(kind) is not None:
+            out.append(str(render(kind, params)))
+        else:
+            out.append(str(texts[k]) if k < len(texts) else str(code))
+    return out
+
+
+def _quality(entries: list[dict[str, Any]], experts: Mapping[str, Expert]) -> PlanQuality:
+    staffed = [e for e in entries if e.get("staffed")]
+    crews = [[str(a["expert"]) for a in e.get("assignments") or []] for e in staffed]
+    used = {x for crew in crews for x in crew}
+    homes = {experts[x].home_administration_id for x in used if x in experts}
+    crewed = [crew for crew in crews if len(crew) >= 2]
+
+    def countries(crew: list[str]) -> list[str]:
+        return [experts[x].home_administration.country if x in experts else x for x in crew]
+
+    mixed = sum(1 for crew in crewed if len(set(countries(crew))) == len(crew))
+    return PlanQuality(len(entries), len(staffed), len(used), len(homes), len(crewed), mixed)
 
 
 def _proposal(rows: _ReviewRows, slot: Slot, a: Mapping[str, Any]) -> Proposal:
@@ -254,16 +332,42 @@ def run_review(run: PlannerRun) -> Review:
             start=date_or_none(entry.get("start")),
             end=date_or_none(entry.get("end")),
             proposals=proposals,
-            reasons=list(entry.get("reasons") or []),
+            reasons=reason_texts(
+                list(entry.get("reason_codes") or []), list(entry.get("reasons") or []), rows.names
+            ),
         )
         (staffed if review.staffed else unstaffed).append(review)
-    return Review(staffed=staffed, unstaffed=unstaffed, left_out=list(run.plan.get("left_out", [])))
+    return Review(
+        staffed=staffed,
+        unstaffed=unstaffed,
+        left_out=list(run.plan.get("left_out", [])),
+        quality=_quality(entries, rows.experts),
+    )
+
+
+def run_failure(run: PlannerRun) -> list[str]:
+    """Why a failed run has no plan, in the active language: an infeasible plan's reasons
+    (``error_codes``, with names), else the error recorded on the run."""
+    codes = list(run.plan.get("error_codes") or []) if run.plan else []
+    if run.status != PlannerRunStatus.FAILED or not codes:
+        return [run.error] if run.error else []
+    slots = {
+        s.code: s
+        for s in Slot.objects.filter(
+            mission__reference__in=[e["id"] for e in run.plan.get("missions", [])]
+        ).select_related("mission")
+    }
+    named = [int(e) for e in expert_ids(codes) if e.isdigit()]
+    experts = {str(x.pk): x for x in Expert.objects.filter(pk__in=named)}
+    names = _plan_names(slots, experts, codes)
+    return reason_texts(codes, list(run.plan.get("errors") or []), names)
 
 
 def swap_candidates(*, run: PlannerRun, slot_code: str, limit: int = 60) -> list[Expert]:
     """Pool experts whom the pool and profile rules accept for the slot (category, topic
     levels, language, from outside the beneficiaries: ``eligibility.qualified_experts``, in
-    SQL), but the one proposed now; the furthest above the required levels first.
+    SQL), but the one proposed now and those excluded from the slot
+    (``eligibility.exclusions_of``); the furthest above the required levels first.
 
     Availability and the mission's other experts are checked when the coordinator picks one
     (``proposal_swap``): at the plan's dates and against the plan's other proposals, which
@@ -279,7 +383,12 @@ def swap_candidates(*, run: PlannerRun, slot_code: str, limit: int = 60) -> list
         .get(mission__reference=entry["id"], position=int(slot_code.rsplit("-", 1)[1]))
     )
     needs = needs_of(slot)
-    qualified = qualified_experts(needs).select_related("home_administration")
+    excluded = exclusions_of([slot.mission_id]).of(slot.pk, slot.mission_id)
+    qualified = (
+        qualified_experts(needs)
+        .exclude(pk__in=list(excluded))
+        .select_related("home_administration")
+    )
     if str(current["expert"]).isdigit():
         qualified = qualified.exclude(pk=int(current["expert"]))
     qualified = qualified.prefetch_related(

@@ -27,12 +27,7 @@ from renfort.missions.eligibility import Held, crew_misses, overlaps
 from renfort.missions.locking import lock_mission_commitments
 from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, Mission, Slot
 from renfort.planning.models import PlannerRun, PlannerRunStatus
-from renfort.planning.problem import (
-    fit_explanation,
-    missions_for_run,
-    problem_build,
-    topic_names,
-)
+from renfort.planning.problem import fit_explanation, missions_for_run, topic_names
 from renfort.planning.selectors import (
     MissionReview,
     Proposal,
@@ -75,7 +70,12 @@ def planner_run_create(
     previous: PlannerRun | None = None,
     extra_pins: Iterable[tuple[str, str]] = (),
 ) -> PlannerRun:
-    """Record a planner run over the chosen missions and/or the period, with its problem.
+    """Record a planner run over the chosen missions and/or the period: its parameters only.
+
+    The run keeps its period, missions (the chosen ones plus the plannable ones the period
+    meets), time limit, the coordinator's pins and the run it re-plans (in ``plan`` until the
+    problem is built); the worker builds the problem (``solving.planner_run_execute``), so
+    starting a run costs a few queries however much data there is.
 
     Refuses a user who is not a secretariat coordinator, an empty choice, a period outside
     the dates Renfort accepts or that ends before it starts, and a time limit outside
@@ -98,15 +98,7 @@ def planner_run_create(
                 "scheduled missions with expert slots."
             )
         )
-    built = problem_build(
-        missions=chosen, period_start=period_start, extra_pins=extra_pins, time_limit_s=limit
-    )
-    if not built.problem["missions"]:
-        reasons = "; ".join(f"{x['mission']}: {x['reason']}" for x in built.left_out)
-        raise ValidationError(
-            _("No mission can go to the planner: %(reasons)s") % {"reasons": reasons}
-        )
-    seed: dict[str, Any] = {"left_out": built.left_out}
+    seed: dict[str, Any] = {"pins": [[str(s), str(e)] for s, e in extra_pins]}
     if previous is not None:
         seed["previous_run"] = previous.pk
     run = PlannerRun.objects.create(
@@ -114,7 +106,6 @@ def planner_run_create(
         period_start=period_start,
         period_end=period_end,
         time_limit_s=limit,
-        problem=built.problem,
         plan=seed,
     )
     run.missions.set(chosen)
@@ -140,7 +131,8 @@ def planner_run_rerun(
     """A new run over the same missions that keeps every pinned proposal and every held slot.
 
     The new run's ``previous`` is this run's plan, so the planner changes little beyond what
-    the pins and the database now require.
+    the pins and the database now require. Trying again a run that never got its problem
+    built keeps what it was asked: its pins and the run it re-planned.
     """
     pins = [
         (a["slot"], a["expert"])
@@ -148,13 +140,17 @@ def planner_run_rerun(
         for a in entry.get("assignments") or []
         if a.get("pinned")
     ]
+    pins += [(slot, expert) for slot, expert in run.plan.get("pins", [])]
+    previous: PlannerRun | None = run if run.status == PlannerRunStatus.DONE else None
+    if previous is None and run.plan.get("previous_run"):
+        previous = PlannerRun.objects.filter(pk=run.plan["previous_run"]).first()
     return planner_run_start(
         by=by,
         missions=list(run.missions.all()),
         period_start=run.period_start,
         period_end=run.period_end,
         time_limit_s=time_limit_s or run.time_limit_s,
-        previous=run if run.status == PlannerRunStatus.DONE else None,
+        previous=previous,
         extra_pins=pins,
     )
 

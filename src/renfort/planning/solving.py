@@ -1,4 +1,5 @@
-"""The worker's side of a planner run: solve it, record progress, store the plan or the failure.
+"""The worker's side of a planner run: build its problem, solve it, record progress, store the
+plan or the failure.
 
 ``planner_run_execute`` is the background task's one call (``tasks.planner_run_task``). The
 stored plan is the planner's answer plus our review keys (see ``selectors``).
@@ -11,12 +12,20 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renfort.lib.messages import check
+from renfort.planning.messages import PlanNames, planner_message
 from renfort.planning.models import PlannerRun, PlannerRunStatus
-from renfort.planning.problem import fit_explanation, topic_names
+from renfort.planning.problem import (
+    fit_explanation,
+    missions_for_run,
+    problem_build,
+    topic_names,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,14 +71,18 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
             stored[key] = run.plan[key]
     names = topic_names()
     for entry in stored.get("missions", []):
+        # ``reason_codes`` (why a mission is unstaffed) stay as the planner's data: the review
+        # puts names in them when it is read (``planning.messages.planner_message``).
         for a in entry.get("assignments") or []:
-            # Why the expert fits, as a message read in the reader's language; the planner's
-            # own words (English) stay in ``explanation``, shown only where no code is.
+            # Why the expert fits, as a message read in the reader's language (the planner's
+            # ``explanation_code`` made an ``assignment.fit`` message, with the topics' names,
+            # so that accepting can copy it to the assignment); the planner's own words
+            # (English) stay in ``explanation``, shown only where no code is.
             a.setdefault("explanation", "")
-            fit = fit_explanation(run.problem, entry["id"], a["slot"], a["expert"], names)
+            fit = _fit_message(run.problem, entry["id"], a, names)
             if fit is not None:
-                check("assignment.fit", fit)
-                a["explanation_code"], a["explanation_params"] = "assignment.fit", fit
+                check(*fit)
+                a["explanation_code"], a["explanation_params"] = fit
             a.setdefault("pinned", False)
     run.plan = stored
     run.progress = progress
@@ -91,43 +104,122 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
     return run
 
 
-def planner_run_execute(*, run_id: int) -> PlannerRun | None:
-    """Solve a queued run, recording progress, then the plan or the failure.
+def _fit_message(
+    problem: Mapping[str, Any], mission_id: str, a: Mapping[str, Any], names: Mapping[str, str]
+) -> tuple[str, dict[str, Any]] | None:
+    """The ``assignment.fit`` message of a proposal: from the planner's data when it gave
+    them, else from the problem."""
+    planner_code = a.get("explanation_code")
+    if isinstance(planner_code, Mapping) and planner_code.get("code") == "assignment.fit":
+        return planner_message(planner_code, PlanNames(topics=names))
+    fit = fit_explanation(problem, mission_id, a["slot"], a["expert"], names)
+    return None if fit is None else ("assignment.fit", fit)
 
-    Never raises for a failed solve: the error goes on the run, where the user sees it.
+
+def planner_run_execute(*, run_id: int, waiting: bool = True) -> PlannerRun | None:
+    """Build a queued run's problem, solve it recording progress, then store the plan or the
+    failure.
+
+    The problem is built here, in the worker, from the parameters the run was started with
+    (its missions, still plannable; the coordinator's pins; the run it re-plans): the page
+    shows "building the problem" meanwhile. ``waiting``: someone waits on the page, so the
+    tie-breaks stop early (``PLANNER_STALL_S``, ``PLANNER_TIE_BREAK_S``); the command line
+    passes False and keeps the planner's own stall rule. Never raises for a failed build or
+    solve: the error goes on the run, in words, where the user sees it.
     """
     run = PlannerRun.objects.filter(pk=run_id).first()
     if run is None:
         logger.warning("planner run %s vanished before it started", run_id)
         return None
-    if run.status != PlannerRunStatus.QUEUED:
+    # Claim the run: a second worker (or a task run twice) finds it no longer queued.
+    claimed = PlannerRun.objects.filter(pk=run_id, status=PlannerRunStatus.QUEUED).update(
+        status=PlannerRunStatus.RUNNING
+    )
+    if not claimed:
+        run.refresh_from_db()
         return run
-    PlannerRun.objects.filter(pk=run_id).update(status=PlannerRunStatus.RUNNING)
     run.status = PlannerRunStatus.RUNNING
+    began = time.perf_counter()
     recorder = ProgressRecorder(run_id)
+    try:
+        error = _problem_store(run)
+    except Exception as exc:
+        logger.exception("planner run %s: building the problem failed", run_id)
+        error = _(
+            "The problem could not be built (%(kind)s). Try again; if it fails again, the "
+            "server log has the details."
+        ) % {"kind": type(exc).__name__}
+    build_s = time.perf_counter() - began
+    if not error:
+        try:
+            plan = _solve(run, recorder, waiting)
+        except Exception as exc:
+            logger.exception("planner run %s failed", run_id)
+            error = _(
+                "The planner stopped with an error (%(kind)s). Try again or shorten the run."
+            ) % {"kind": type(exc).__name__}
+        else:
+            plan.setdefault("stats", {})["build_s"] = round(build_s, 3)
+            return plan_apply(run=run, plan=plan, progress=recorder.points)
+    run.status = PlannerRunStatus.FAILED
+    run.error = error
+    run.progress = recorder.points
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "progress", "finished_at"])
+    return run
+
+
+def _solve(run: PlannerRun, recorder: ProgressRecorder, waiting: bool) -> dict[str, Any]:
+    """The planner's plan for the run's problem, near the plan of the run it re-plans."""
+    from renfort.planner.solve import solve
+
     previous = None
     previous_id = run.plan.get("previous_run")
     if previous_id:
         previous_run = PlannerRun.objects.filter(pk=previous_id).only("plan").first()
         if previous_run is not None and previous_run.plan.get("missions"):
             previous = _plan_for_planner(previous_run.plan)
-    try:
-        from renfort.planner.solve import solve
+    return solve(
+        run.problem,
+        time_limit_s=run.time_limit_s,
+        previous=previous,
+        progress=recorder,
+        stall_s=settings.PLANNER_STALL_S if waiting else None,
+        tie_break_s=settings.PLANNER_TIE_BREAK_S if waiting else None,
+    )
 
-        plan = solve(
-            run.problem, time_limit_s=run.time_limit_s, previous=previous, progress=recorder
-        )
-    except Exception as exc:
-        logger.exception("planner run %s failed", run_id)
-        run.status = PlannerRunStatus.FAILED
-        run.error = _(
-            "The planner stopped with an error (%(kind)s). Try again or shorten the run."
-        ) % {"kind": type(exc).__name__}
-        run.progress = recorder.points
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "progress", "finished_at"])
-        return run
-    return plan_apply(run=run, plan=plan, progress=recorder.points)
+
+def _problem_store(run: PlannerRun) -> str:
+    """Build the run's problem and store it, with the missions left out; returns why the run
+    cannot go to the planner ("" when it can).
+
+    The rules are the problem builder's (``problem.problem_build``); a mission confirmed or
+    stripped of its slots since the run was started is left out, named.
+    """
+    chosen = list(run.missions.all())
+    plannable = missions_for_run(missions=chosen)
+    kept = {m.pk for m in plannable}
+    gone = [
+        {"mission": m.reference, "reason": _("it is no longer plannable (confirmed or no slot)")}
+        for m in chosen
+        if m.pk not in kept
+    ]
+    pins = [(str(slot), str(expert)) for slot, expert in run.plan.get("pins", [])]
+    try:
+        built = problem_build(missions=plannable, extra_pins=pins, time_limit_s=run.time_limit_s)
+    except ValidationError as exc:
+        return _("The problem could not be built: %(why)s") % {"why": " ".join(exc.messages)}
+    left_out = gone + built.left_out
+    # What the run was asked stays until the plan replaces it, for a "try again".
+    seed = {k: run.plan[k] for k in ("previous_run", "pins") if run.plan.get(k)}
+    run.problem, run.plan = built.problem, {"left_out": left_out, **seed}
+    run.save(update_fields=["problem", "plan"])
+    if not built.problem["missions"]:
+        reasons = "; ".join(f"{x['mission']}: {x['reason']}" for x in left_out)
+        return _("No mission can go to the planner: %(reasons)s") % {
+            "reasons": reasons or _("the run holds no mission")
+        }
+    return ""
 
 
 def _plan_for_planner(plan: Mapping[str, Any]) -> dict[str, Any]:

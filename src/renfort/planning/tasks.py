@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from renfort.planning.gap_snapshots import pool_gaps_refresh
 from renfort.planning.solving import planner_run_execute
 
 
@@ -11,3 +12,9 @@ from renfort.planning.solving import planner_run_execute
 def planner_run_task(run_id: int) -> None:
     """Solve one planner run; progress, plan and failure are recorded on the run."""
     planner_run_execute(run_id=run_id)
+
+
+@task()
+def pool_gaps_refresh_task() -> None:
+    """Compute the pool gaps of the whole plan and store them as the latest snapshot."""
+    pool_gaps_refresh()

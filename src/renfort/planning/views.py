@@ -1,10 +1,11 @@
 """The planner from the browser: start a run, watch it, review and act on its proposal,
-and the pool gap analysis drawn from the latest run.
+and the pool gaps of the whole plan (stored by a background refresh).
 
 Runs belong to the secretariat: every run page is for secretariat coordinators only (another
 role gets 403; a run that does not exist answers 404). The pool gaps page is also open to
-regional coordinators (their region's missions), member focal points (as lending
-administrations) and donor focal points; experts get 403.
+regional coordinators, member focal points (as lending administrations) and donor focal
+points, who all see the same profiles (mission references only of missions they may see);
+experts get 403.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from renfort.lib.forms import add_service_error
 from renfort.planning import selectors, services
 from renfort.planning.charts import progress_chart
 from renfort.planning.forms import RunCreateForm, SwapForm
-from renfort.planning.gaps import pool_gaps
+from renfort.planning.gap_refresh import pool_gaps_refresh_request
+from renfort.planning.gap_selectors import pool_gaps_page
 from renfort.planning.models import PlannerRunStatus
 
 SECRETARIAT = Role.SECRETARIAT_COORDINATOR
@@ -94,6 +96,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
         "stalled": selectors.run_is_stalled(run),
         "chart": progress_chart(run),
         "review": selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None,
+        "failure": selectors.run_failure(run) if run.status == PlannerRunStatus.FAILED else [],
         "previous_run": run.plan.get("previous_run"),
     }
     return render(request, "planner/run_detail.html", context)
@@ -124,7 +127,10 @@ def run_accept(request: AuthedRequest, pk: int) -> HttpResponseBase:
             % {"n": len(created)},
         )
     for code, why in sorted(refused.items()):
-        messages.error(request, _("%(slot)s not accepted: %(why)s") % {"slot": code, "why": why})
+        messages.error(
+            request,
+            _("%(slot)s not accepted: %(why)s") % {"slot": selectors.slot_label(code), "why": why},
+        )
     return redirect("planner:run_detail", pk=run.pk)
 
 
@@ -147,12 +153,17 @@ def run_swap(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
             add_service_error(form, exc)
         else:
             messages.success(
-                request, _("%(slot)s now proposes %(who)s.") % {"slot": slot, "who": form.chosen}
+                request,
+                _("%(slot)s now proposes %(who)s.")
+                % {"slot": selectors.slot_label(slot), "who": form.chosen},
             )
             return redirect("planner:run_detail", pk=run.pk)
     context = {
         "run": run,
         "slot": slot,
+        "slot_name": selectors.slot_label(slot),
+        "start": selectors.date_or_none(entry.get("start")),
+        "end": selectors.date_or_none(entry.get("end")),
         "entry": entry,
         "proposal": proposal,
         "why": selectors.explanation_text(proposal),
@@ -190,6 +201,10 @@ def run_rerun(request: AuthedRequest, pk: int) -> HttpResponseBase:
 @role_required(*GAP_ROLES)
 @require_GET
 def gaps(request: AuthedRequest) -> HttpResponse:
-    """Profiles the pool lacks, ranked by how many unstaffed missions each would staff."""
-    run, ranked = pool_gaps(user=request.user)
-    return render(request, "planner/gaps.html", {"run": run, "gaps": ranked})
+    """The stored profiles the pool lacks, ranked by how many missions each would staff; never
+    computed here. Without a snapshot of today, a refresh is queued (once) for the worker."""
+    found = pool_gaps_page(request.user, request.GET.get("page"))
+    if found.outdated and not found.refreshing:
+        pool_gaps_refresh_request()  # queued now, or by someone else a moment ago
+        found.refreshing = True
+    return render(request, "planner/gaps.html", {"found": found, "page": found.page})

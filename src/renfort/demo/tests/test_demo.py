@@ -26,7 +26,12 @@ from renfort.missions.models import (
     MissionStatus,
 )
 from renfort.missions.rules import assignment_problem_list
-from renfort.planning.models import PlannerRun, PlannerRunStatus
+from renfort.planning.models import (
+    PlannerRun,
+    PlannerRunStatus,
+    PoolGapRefresh,
+    PoolGapSnapshot,
+)
 from renfort.results.models import Evaluation, IndicatorActual, MissionReport
 from renfort.roster.models import Expert, ReleaseStatus
 
@@ -183,9 +188,13 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
         slot.pk in held and held[slot.pk].release_status == ReleaseStatus.GRANTED
         for slot in ready.slots.all()
     )
-    # A finished planner run waits for review; it left missions unstaffed (the pool gaps).
+    # A finished planner run waits for review; it left missions unstaffed.
     run = PlannerRun.objects.get()
     assert run.status == PlannerRunStatus.DONE
+    # The pool gaps of the whole plan are stored, and no refresh is waiting.
+    snapshot = PoolGapSnapshot.objects.get()
+    assert snapshot.gaps.exists() and snapshot.mission_count > 0
+    assert not PoolGapRefresh.objects.filter(queued_at__isnull=False).exists()
     lender = User.objects.get(username="lender")
     assert Assignment.objects.filter(
         expert__home_administration=lender.organisation, release_status=ReleaseStatus.PENDING

@@ -12,6 +12,7 @@ from renfort.missions.services.assignments import (
     assignment_transition,
 )
 from renfort.missions.services.availability import unavailability_add, unavailability_remove
+from renfort.missions.services.exclusions import slot_exclusion_add, slot_exclusion_remove
 from renfort.missions.services.mission_status import mission_transition
 from renfort.missions.services.missions import (
     mission_create,
@@ -38,6 +39,8 @@ __all__ = [
     "requests_accept",
     "requests_merge",
     "slot_add",
+    "slot_exclusion_add",
+    "slot_exclusion_remove",
     "slot_remove",
     "unavailability_add",
     "unavailability_remove",

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from renfort.accounts.models import Notification
+from renfort.accounts.models import Notification, Role
 from renfort.assistance.models import RequestStatusChange
 from renfort.assistance.services import request_submit, request_transition
 from renfort.lib import messages
@@ -34,6 +34,7 @@ from renfort.testing import (
     Personas,
     make_expert,
     make_member,
+    make_user,
     next_year,
     persona_mission,
     topic,
@@ -45,7 +46,9 @@ OWN_WORDS = {"", "Looks sound.", "On leave.", "Port closed."}
 
 def _main_flows(p: Personas) -> None:
     """Submit, appraise, accept, plan, invite, accept, refuse the release, decline, swap,
-    grant, confirm, cancel; the actors speak French, whose words must not be stored."""
+    grant, confirm, cancel; the actors speak French, whose words must not be stored. An
+    expert whose release was refused for a mission, or who declined it, is not placed in it
+    again: Ana declines another mission, and others staff the first."""
     start = next_year(3, 1)
     req = request_submit(
         by=p.member,
@@ -70,19 +73,27 @@ def _main_flows(p: Personas) -> None:
     a = assignment_create(slot=slot, expert=p.expert, status="invited", by=p.secretariat)
     assignment_transition(assignment=a, to_status="accepted", by=p.expert_user)
     assignment_release_decide(assignment=a, granted=False, by=p.lender)
-    a = assignment_create(slot=slot, expert=p.expert, status="invited", by=p.secretariat)
+    elsewhere = persona_mission(p, start=next_year(5, 4)).slots.get()
+    a = assignment_create(slot=elsewhere, expert=p.expert, status="invited", by=p.secretariat)
     assignment_transition(assignment=a, to_status="declined", by=p.expert_user, reason="On leave.")
-    a = assignment_create(slot=slot, expert=p.expert, by=p.secretariat)
     other = make_expert(
         home_administration=p.admin_c,
         categories=["specialized_trainer"],
         languages=["fr"],
         skills={"risk_management": 3},
     )
-    a = assignment_swap(assignment=a, expert=other, by=p.secretariat)
-    a = assignment_swap(assignment=a, expert=p.expert, by=p.secretariat)
+    a = assignment_create(slot=slot, expert=other, by=p.secretariat)
+    bruno_user = make_user(Role.EXPERT, p.admin_b, username="bruno", language="fr")
+    bruno = make_expert(
+        home_administration=p.admin_b,
+        first_name="Bruno",
+        categories=["specialized_trainer"],
+        languages=["fr"],
+        user=bruno_user,
+    )
+    a = assignment_swap(assignment=a, expert=bruno, by=p.secretariat)
     assignment_transition(assignment=a, to_status="invited", by=p.secretariat)
-    assignment_transition(assignment=a, to_status="accepted", by=p.expert_user)
+    assignment_transition(assignment=a, to_status="accepted", by=bruno_user)
     assignment_release_decide(assignment=a, granted=True, by=p.lender)
     mission_transition(mission=mission, to_status="scheduled", by=p.secretariat)
     mission_transition(mission=mission, to_status="confirmed", by=p.secretariat)
@@ -212,7 +223,7 @@ def test_the_mission_page_shows_each_assignment_history_in_the_readers_language(
     mission = Assignment.objects.filter(expert=personas.expert)[0].slot.mission
     client.force_login(personas.secretariat)
     url = reverse("missions:mission_detail", args=[mission.pk])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Historique" in french
     assert "Mise à disposition refusée par French Customs." in french

@@ -6,7 +6,8 @@ The pool is built to break every rule at least once (the ``test_the_pool_breaks_
 guard keeps it so): category, topic levels, language, beneficiary by administration and by
 country, inactive, refused release, unavailable periods, other missions within the travel
 days, yearly released days, a year boundary, an undated window, cancelled missions and
-declined assignments that hold nothing, the mission's own crew.
+declined assignments that hold nothing, the mission's own crew, and exclusions of each kind
+(declined, withdrawn, release refused for the mission, excluded by hand).
 """
 
 from __future__ import annotations
@@ -23,14 +24,23 @@ from renfort.accounts.models import OrganisationKind, Region
 from renfort.calendars import layout
 from renfort.missions.candidates import candidates, expert_pool
 from renfort.missions.eligibility import (
+    ExclusionKind,
     ExpertFacts,
     crew_of,
+    exclusions_of,
     needs_of,
     pool_misses,
     profile_misses,
     qualified_experts,
 )
-from renfort.missions.models import Assignment, AssignmentStatus, Mission, MissionStatus, Slot
+from renfort.missions.models import (
+    Assignment,
+    AssignmentStatus,
+    Mission,
+    MissionStatus,
+    Slot,
+    SlotExclusion,
+)
 from renfort.missions.rules import assignment_problem_list
 from renfort.planner.candidates import ExpertArrays, build_candidates
 from renfort.planner.validate import load_problem
@@ -59,6 +69,7 @@ POOL_AND_PROFILE = frozenset(
 )
 AVAILABILITY = frozenset({"unavailable", "overlap", "released_days"})
 CREW = frozenset({"slot_taken", "same_mission", "distinct_countries"})
+EXCLUDED = frozenset({"excluded"})
 
 
 @dataclass
@@ -175,7 +186,33 @@ def world(personas: Personas) -> World:
         beneficiaries=[p.admin_c],
         slots=[(TRAINER, {"valuation": 3, "aeo": 2})],
     )
+    _excluded_experts(p, march, regional, training)
     return World(p, march, regional, new_year, training, held)
+
+
+def _excluded_experts(p: Personas, march: Mission, regional: Mission, training: Mission) -> None:
+    """Experts who would fit a slot but are excluded from it, one of each kind."""
+    de = make_member("DE", Region.EUROPE, languages=("de",))
+    x = make_expert
+    refusing = x(home_administration=de, first_name="Refusing")
+    make_assignment(march.slots.get(), refusing, status=AssignmentStatus.DECLINED)
+    kept = x(home_administration=de, first_name="Kept")
+    SlotExclusion.objects.create(slot=march.slots.get(), expert=kept, by=p.secretariat)
+    gone = x(home_administration=de, first_name="Gone")
+    make_assignment(regional.slots.get(position=2), gone, status=AssignmentStatus.WITHDRAWN)
+    unreleased = x(
+        home_administration=de,
+        first_name="Unreleased",
+        categories=(TRAINER,),
+        languages=("en",),
+        skills={"valuation": 3, "aeo": 2},
+    )
+    make_assignment(
+        training.slots.get(),
+        unreleased,
+        status=AssignmentStatus.WITHDRAWN,
+        release_status=ReleaseStatus.REFUSED,
+    )
 
 
 def codes(slot: Slot, expert: Expert, **kwargs: Any) -> set[str]:
@@ -201,7 +238,10 @@ def test_the_pool_breaks_every_rule(world: World) -> None:
         for expert in Expert.objects.all()
         for code in codes(slot, expert)
     }
-    assert broken >= POOL_AND_PROFILE | AVAILABILITY | CREW
+    assert broken >= POOL_AND_PROFILE | AVAILABILITY | CREW | EXCLUDED
+    found = exclusions_of(m.pk for m in world.missions)
+    kinds = {x.kind for s in world.slots() for x in found.of(s.pk, s.mission_id).values()}
+    assert kinds == set(ExclusionKind)
     late, early = Expert.objects.get(first_name="Late"), Expert.objects.get(first_name="Early")
     problems = assignment_problem_list(slot=world.new_year.slots.get(), expert=late)
     assert [p.code for p in problems] == ["released_days"]
@@ -250,16 +290,24 @@ def test_list_function_agrees_for_every_slot_and_exclusion(world: World) -> None
     for slot in world.slots():
         mission = slot.mission
         crew = crew_of([mission.pk])[mission.pk]
-        _experts_of_category, fitting = candidates(
-            slot, pool, beneficiaries=mission.beneficiaries.all(), crew=crew
+        experts_of_category, fitting = candidates(
+            slot,
+            pool,
+            beneficiaries=mission.beneficiaries.all(),
+            crew=crew,
+            excluded=exclusions_of([mission.pk]),
         )
         assert fitting == accepted(slot), slot.code
+        # An excluded expert is not offered at all, not even among the others.
+        excluded = exclusions_of([mission.pk]).of(slot.pk, mission.pk)
+        assert not {e.pk for e in experts_of_category} & set(excluded), slot.code
     slot = world.held.slot
     _all, fitting = candidates(
         slot,
         pool,
         beneficiaries=slot.mission.beneficiaries.all(),
         crew=crew_of([slot.mission_id])[slot.mission_id],
+        excluded=exclusions_of([slot.mission_id]),
         exclude=world.held,
     )
     assert fitting == accepted(slot, exclude=world.held) - {world.held.expert_id}
@@ -278,7 +326,7 @@ def test_the_profile_rule_in_sql_is_the_profile_rule(world: World) -> None:
             and not profile_misses(ExpertFacts.of(e), needs)
         }
         sql = set(qualified_experts(needs).values_list("pk", flat=True))
-        assert sql == python == accepted(slot, ignoring=AVAILABILITY | CREW), slot.code
+        assert sql == python == accepted(slot, ignoring=AVAILABILITY | CREW | EXCLUDED), slot.code
 
 
 def test_planner_review_swap_list_is_the_pool_and_profile_rules(world: World) -> None:
@@ -308,12 +356,12 @@ def test_planner_problem_lets_each_slot_take_exactly_whom_the_check_accepts(
     world: World,
 ) -> None:
     """The planner decides from the problem the builder writes (pool, busy periods with the
-    travel days, released days left); its own hard filters must then accept the same experts.
-    Left out on purpose: the mission's crew (slot taken, one slot per expert, countries) is
-    the planner's own constraint over the whole plan, and held slots are pins. The new-year
-    mission is not compared: the exchange format has one ``max_days`` per expert, for the
-    plan's year, so a mission across New Year is checked against its first year only."""
-    for mission in [world.march, world.regional, world.training]:
+    travel days, released days left in each year, exclusions); its own hard filters must
+    then accept the same experts. Left out on purpose: the mission's crew (slot taken, one
+    slot per expert, countries) is the planner's own constraint over the whole plan, and held
+    slots are pins. The new-year mission counts its days in each of its two years, as the
+    rule does (``max_days_by_year``)."""
+    for mission in world.missions:
         built = problem_build(missions=[mission])
         problem = load_problem(built.problem)
         assert not isinstance(problem, list), problem

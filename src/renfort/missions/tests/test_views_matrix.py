@@ -258,9 +258,10 @@ def test_matrix_queries_stay_bounded(client, personas, django_assert_max_num_que
     for _ in range(10):
         make_expert(home_administration=personas.admin_b)
     client.force_login(getattr(personas, persona))
-    # 12, and for a lender three more whatever the rows: what the rules read to suggest their
-    # experts (unavailable periods, other missions, the missions' active assignments).
-    with django_assert_max_num_queries(15):
+    # 12, and for a lender five more whatever the rows: what the rules read to suggest their
+    # experts (unavailable periods, other missions, the missions' active assignments, and
+    # their exclusions: the assignments' history and the coordinators' exclusions).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse(MATRIX))
     assert response.status_code == 200
     assert response.content.decode().count('id="open-slot-') == 40

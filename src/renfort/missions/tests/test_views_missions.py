@@ -17,6 +17,7 @@ from renfort.missions.models import (
     MissionStatus,
     MissionType,
     Slot,
+    SlotExclusion,
 )
 from renfort.roster.models import Category
 from renfort.testing import (
@@ -309,9 +310,9 @@ def test_detail_queries_stay_bounded(client, personas, django_assert_max_num_que
     for _ in range(20):
         make_expert(home_administration=personas.admin_b)
     client.force_login(personas.secretariat)
-    # Two of them, whatever the pool: what the rules read to suggest experts (unavailable
-    # periods, other missions).
-    with django_assert_max_num_queries(20):
+    # Three of them, whatever the pool: what the rules read to suggest experts (unavailable
+    # periods, other missions) and the slots' exclusions.
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("missions:mission_detail", args=[mission.pk]))
     assert response.status_code == 200
 
@@ -328,6 +329,8 @@ ACTIONS = [
     ("assignment_swap", "assignment", {"expert": "1"}),
     ("assignment_pin", "assignment", {"pinned": "1"}),
     ("assignment_transition", "assignment", {"to_status": "invited"}),
+    ("slot_exclusion_add", "slot", {"expert": "1"}),
+    ("slot_exclusion_remove", "exclusion", {}),
 ]
 
 
@@ -338,6 +341,8 @@ def _target(personas, kind):
         return mission
     if kind == "slot":
         return slot
+    if kind == "exclusion":
+        return SlotExclusion.objects.create(slot=slot, expert=personas.expert)
     return make_assignment(slot, personas.expert)
 
 

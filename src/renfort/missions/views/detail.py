@@ -17,8 +17,15 @@ from renfort.accounts.models import Organisation, Role, User
 from renfort.agreements.selectors import agreements_visible_to
 from renfort.assistance.selectors import requests_visible_to
 from renfort.missions.candidates import Pool, candidates, expert_pool
-from renfort.missions.eligibility import held_of
-from renfort.missions.forms import AssignForm, DatesForm, SlotForm, SwapForm, TransitionForm
+from renfort.missions.eligibility import Exclusions, Held, exclusions_from, held_of
+from renfort.missions.forms import (
+    AssignForm,
+    DatesForm,
+    ExcludeForm,
+    SlotForm,
+    SwapForm,
+    TransitionForm,
+)
 from renfort.missions.models import (
     ASSIGNMENT_TRANSITIONS,
     Assignment,
@@ -26,6 +33,7 @@ from renfort.missions.models import (
     AssignmentStatusChange,
     Mission,
     Slot,
+    SlotExclusion,
     SlotRequirement,
 )
 from renfort.missions.views.common import SECRETARIAT
@@ -51,6 +59,19 @@ class SlotView:
     assign_form: AssignForm | None = None
     swap_form: SwapForm | None = None
     steps: list[tuple[str, str]] = field(default_factory=list)
+    # The experts a coordinator kept out of the slot, each with a remove button.
+    exclusions: list[SlotExclusion] = field(default_factory=list)
+    exclude_form: ExcludeForm | None = None
+
+
+@dataclass(frozen=True)
+class KeptOut:
+    """An expert whom the mission's history keeps out of all its slots (declined, withdrawn,
+    release refused)."""
+
+    expert: Expert
+    kind: str
+    slot_code: str
 
 
 def _shows_proposals(user: User, expert: Expert) -> bool:
@@ -68,36 +89,95 @@ def _visible_assignment_statuses(user: User) -> frozenset[str]:
     return frozenset(AssignmentStatus.values) - {AssignmentStatus.PROPOSED}
 
 
+@dataclass
+class _Staffing:
+    """What the secretariat's forms read, loaded once for the page."""
+
+    pool: Pool
+    beneficiaries: Sequence[Organisation]
+    crew: list[Held]
+    excluded: Exclusions
+    bound: dict[tuple[str, int], Any]
+
+
+def _add_forms(view: SlotView, staffing: _Staffing) -> None:
+    """The secretariat's forms of a slot: assign (free) or swap and steps (held), exclude."""
+    slot, current, bound = view.slot, view.current, staffing.bound
+    experts, fitting = candidates(
+        slot,
+        staffing.pool,
+        beneficiaries=staffing.beneficiaries,
+        crew=staffing.crew,
+        excluded=staffing.excluded,
+        exclude=current,
+    )
+    if current is None:
+        view.assign_form = bound.get(("assign", slot.pk)) or AssignForm(
+            experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
+        )
+    else:
+        view.swap_form = bound.get(("swap", current.pk)) or SwapForm(
+            experts=experts, suggested=fitting, auto_id=f"id_swap{current.pk}_%s"
+        )
+        allowed = ASSIGNMENT_TRANSITIONS.get(current.status, frozenset())
+        view.steps = [(s.value, str(s.label)) for s in SECRETARIAT_ASSIGNMENT_STEPS if s in allowed]
+    view.exclusions = list(slot.exclusions.all())
+    view.exclude_form = bound.get(("exclude", slot.pk)) or ExcludeForm(
+        experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
+    )
+
+
+def _slots(mission: Mission, is_secretariat: bool) -> list[Slot]:
+    """The mission's slots with requirements and assignments (with their history), and for
+    the secretariat the exclusions."""
+    prefetch: list[Any] = [
+        Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("expert__home_administration")
+            .prefetch_related(
+                Prefetch("history", queryset=AssignmentStatusChange.objects.select_related("by"))
+            )
+            .order_by("-created_at", "-id"),
+        ),
+    ]
+    if is_secretariat:
+        prefetch.append(
+            Prefetch(
+                "exclusions",
+                queryset=SlotExclusion.objects.select_related("expert__home_administration", "by"),
+            )
+        )
+    # Through the related manager, each slot knows its mission without another query.
+    return list(mission.slots.all().prefetch_related(*prefetch).order_by("position", "id"))
+
+
 def _slot_views(
     request: AuthedRequest,
     mission: Mission,
     bound: dict[tuple[str, int], Any],
     beneficiaries: Sequence[Organisation],
-) -> list[SlotView]:
+) -> tuple[list[SlotView], list[KeptOut]]:
+    """The slots as the user may see them, and the experts the mission's history keeps out
+    (shown to the secretariat)."""
     user = request.user
     is_secretariat = user.role == SECRETARIAT
-    # Through the related manager, each slot knows its mission without another query.
-    slots = (
-        mission.slots.all()
-        .prefetch_related(
-            Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("expert__home_administration")
-                .prefetch_related(
-                    Prefetch(
-                        "history", queryset=AssignmentStatusChange.objects.select_related("by")
-                    )
-                )
-                .order_by("-created_at", "-id"),
-            ),
+    slots = _slots(mission, is_secretariat)
+    rows = [a for slot in slots for a in slot.assignments.all()]
+    kept_out: list[KeptOut] = []
+    staffing = None
+    if is_secretariat:
+        # The rules read the mission's active assignments (slot taken, one slot per expert,
+        # countries) and its exclusions: from the rows just loaded.
+        excluded = exclusions_from(rows, [x for slot in slots for x in slot.exclusions.all()])
+        staffing = _Staffing(
+            expert_pool(), beneficiaries, [held_of(a) for a in rows if a.is_active], excluded, bound
         )
-        .order_by("position", "id")
-    )
-    pool = expert_pool() if is_secretariat else Pool()
-    # The mission's active assignments, which the rules read (slot taken, one slot per expert,
-    # countries): from the rows just loaded.
-    crew = [held_of(a) for slot in slots for a in slot.assignments.all() if a.is_active]
+        experts = {a.expert_id: a.expert for a in rows}
+        kept_out = [
+            KeptOut(experts[x.expert_id], x.kind, x.slot_code)
+            for x in excluded.by_mission.get(mission.pk, {}).values()
+        ]
     views: list[SlotView] = []
     for slot in slots:
         assignments = [
@@ -112,25 +192,10 @@ def _slot_views(
             current=current,
             past=[a for a in assignments if not a.is_active] if is_secretariat else [],
         )
-        if is_secretariat:
-            if current is None:
-                experts, fitting = candidates(slot, pool, beneficiaries=beneficiaries, crew=crew)
-                view.assign_form = bound.get(("assign", slot.pk)) or AssignForm(
-                    experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
-                )
-            else:
-                experts, fitting = candidates(
-                    slot, pool, beneficiaries=beneficiaries, crew=crew, exclude=current
-                )
-                view.swap_form = bound.get(("swap", current.pk)) or SwapForm(
-                    experts=experts, suggested=fitting, auto_id=f"id_swap{current.pk}_%s"
-                )
-                allowed = ASSIGNMENT_TRANSITIONS.get(current.status, frozenset())
-                view.steps = [
-                    (s.value, str(s.label)) for s in SECRETARIAT_ASSIGNMENT_STEPS if s in allowed
-                ]
+        if staffing is not None:
+            _add_forms(view, staffing)
         views.append(view)
-    return views
+    return views, kept_out
 
 
 def render_detail(
@@ -147,8 +212,13 @@ def render_detail(
     user = request.user
     is_secretariat = user.role == SECRETARIAT
     beneficiaries = list(mission.beneficiaries.order_by("name"))
-    slots = _slot_views(request, mission, bound or {}, beneficiaries)
-    shown = [f for view in slots for f in (view.assign_form, view.swap_form) if f is not None]
+    slots, kept_out = _slot_views(request, mission, bound or {}, beneficiaries)
+    shown = [
+        f
+        for view in slots
+        for f in (view.assign_form, view.swap_form, view.exclude_form)
+        if f is not None
+    ]
     for form in (bound or {}).values():
         if form.errors and not any(form is f for f in shown):
             # The slot changed hands since the page was drawn (it is held now, or the
@@ -163,6 +233,7 @@ def render_detail(
         ),
         "beneficiaries": beneficiaries,
         "slots": slots,
+        "kept_out": kept_out,
         "history": mission.history.select_related("by"),
         "agreements": mission.agreements.order_by("reference"),
         "visible_agreements": set(

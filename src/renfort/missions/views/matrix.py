@@ -23,7 +23,7 @@ from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
 from renfort.missions.candidates import Pool, candidates, expert_pool
-from renfort.missions.eligibility import crew_of
+from renfort.missions.eligibility import Exclusions, crew_of, exclusions_of
 from renfort.missions.forms import MatrixFilterForm, OfferForm
 from renfort.missions.models import (
     EDITABLE_MISSION_STATUSES,
@@ -94,7 +94,9 @@ def _matrix_rows(
     slots: Sequence[Slot], pool: Pool, bound: dict[int, OfferForm] | None = None
 ) -> list[MatrixRow]:
     rows = []
-    crews = crew_of({s.mission_id for s in slots}) if pool.experts else {}
+    mission_ids = {s.mission_id for s in slots}
+    crews = crew_of(mission_ids) if pool.experts else {}
+    excluded = exclusions_of(mission_ids) if pool.experts else Exclusions()
     for slot in slots:
         form = None
         if pool.experts:
@@ -103,6 +105,7 @@ def _matrix_rows(
                 pool,
                 beneficiaries=slot.mission.beneficiaries.all(),
                 crew=crews.get(slot.mission_id, []),
+                excluded=excluded,
             )
             form = (bound or {}).get(slot.pk) or OfferForm(
                 experts=of_category, suggested=fitting, auto_id=f"id_offer{slot.pk}_%s"
@@ -170,6 +173,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
         _offering_pool(request.user),
         beneficiaries=slot.mission.beneficiaries.all(),
         crew=crew_of([slot.mission_id]).get(slot.mission_id, []),
+        excluded=exclusions_of([slot.mission_id]),
     )
     form = OfferForm(
         request.POST or None,

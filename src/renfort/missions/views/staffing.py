@@ -19,9 +19,15 @@ from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
 from renfort.missions import services
 from renfort.missions.candidates import candidates, expert_pool
-from renfort.missions.eligibility import crew_of
-from renfort.missions.forms import AssignForm, SlotForm, SwapForm
-from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, Slot
+from renfort.missions.eligibility import crew_of, exclusions_of
+from renfort.missions.forms import AssignForm, ExcludeForm, SlotForm, SwapForm
+from renfort.missions.models import (
+    Assignment,
+    AssignmentSource,
+    AssignmentStatus,
+    Slot,
+    SlotExclusion,
+)
 from renfort.missions.selectors import mission_for_user
 from renfort.missions.views.common import SECRETARIAT
 from renfort.missions.views.detail import SECRETARIAT_ASSIGNMENT_STEPS, done, render_detail
@@ -86,6 +92,7 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
         expert_pool(),
         beneficiaries=mission.beneficiaries.all(),
         crew=crew_of([mission.pk]).get(mission.pk, []),
+        excluded=exclusions_of([mission.pk]),
     )
     form = AssignForm(
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
@@ -122,6 +129,7 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
         expert_pool(),
         beneficiaries=mission.beneficiaries.all(),
         crew=crew_of([mission.pk]).get(mission.pk, []),
+        excluded=exclusions_of([mission.pk]),
         exclude=assignment,
     )
     form = SwapForm(
@@ -185,4 +193,64 @@ def assignment_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
         assignment.slot.mission,
         _("Assignment of %(expert)s: %(status)s.")
         % {"expert": assignment.expert, "status": AssignmentStatus(to_status).label},
+    )
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def slot_exclusion_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Keep an expert out of a slot: never offered, assigned or planned there."""
+    slot = _slot_for_user(request, pk)
+    mission = slot.mission
+    current = slot.assignments.active().first()
+    experts, fitting = candidates(
+        slot,
+        expert_pool(),
+        beneficiaries=mission.beneficiaries.all(),
+        crew=crew_of([mission.pk]).get(mission.pk, []),
+        excluded=exclusions_of([mission.pk]),
+        exclude=current,
+    )
+    form = ExcludeForm(
+        request.POST, experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
+    )
+    if form.is_valid():
+        try:
+            services.slot_exclusion_add(
+                slot=slot,
+                expert=form.cleaned_data["expert"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc, default="expert")
+        else:
+            return done(
+                request,
+                mission,
+                _("%(expert)s is excluded from slot %(slot)s.")
+                % {"expert": form.cleaned_data["expert"], "slot": slot.code},
+            )
+    return render_detail(request, mission, bound={("exclude", slot.pk): form})
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def slot_exclusion_remove(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Let an excluded expert back into the slot."""
+    exclusion = get_object_or_404(
+        SlotExclusion.objects.select_related("slot__mission", "expert"), pk=pk
+    )
+    mission_for_user(request.user, exclusion.slot.mission_id)
+    mission = exclusion.slot.mission
+    try:
+        services.slot_exclusion_remove(exclusion=exclusion, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("missions:mission_detail", pk=mission.pk)
+    return done(
+        request,
+        mission,
+        _("%(expert)s may be placed in slot %(slot)s again.")
+        % {"expert": exclusion.expert, "slot": exclusion.slot.code},
     )

@@ -130,9 +130,9 @@ def test_held_slots_are_pinned_and_outside_commitments_block_days(scene: dict) -
     ]
     me = next(e for e in problem["experts"] if e["id"] == str(p.expert.pk))
     # The confirmed mission outside the run (2..6 Feb) blocks those days plus one travel day
-    # each side, and uses 5 of the 30 released days.
+    # each side, and uses 5 of the 30 released days of its year, the one year the run touches.
     assert [next_year(2, 1).isoformat(), next_year(2, 7).isoformat()] in me["unavailable"]
-    assert me["max_days"] == 25
+    assert me["max_days_by_year"] == {str(next_year().year): 25} and "max_days" not in me
 
 
 def test_extra_pins_and_period_choice(scene: dict) -> None:
@@ -188,7 +188,7 @@ def test_plan_apply_stores_plan_with_explanations(scene: dict, secretariat) -> N
         "country": "DE",
     }
     assert explanation_text(proposal) == (
-        "Technical and operational expert; speaks French; Risk management 0 (needs 2); from DE"
+        "Technical and operational expert; speaks French; Risk management 0 (needs 2); from Germany"
     )
     with translation.override("fr"):
         assert "langue : Français ; Gestion des risques 0 (exigé : 2)" in explanation_text(proposal)

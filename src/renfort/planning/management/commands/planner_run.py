@@ -70,11 +70,10 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         if options["queue"]:
             planner_run_task.enqueue(run.pk)
-            self.stdout.write(
-                f"Planner run {run.pk} queued ({len(run.problem['missions'])} missions)."
-            )
+            self.stdout.write(f"Planner run {run.pk} queued ({run.missions.count()} missions).")
             return
-        done = planner_run_execute(run_id=run.pk)
+        # Nobody waits on a page here: the tie-breaks get the planner's own stall rule.
+        done = planner_run_execute(run_id=run.pk, waiting=False)
         assert done is not None
         staffed = sum(1 for m in done.plan.get("missions", []) if m.get("staffed"))
         total = len(done.problem.get("missions", []))
