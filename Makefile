@@ -63,7 +63,7 @@ worker: install
 	$(BIN)/renfort worker
 
 messages: install-test
-	cd src/renfort && ../../$(BIN)/renfort makemessages -l fr --no-obsolete --ignore 'planner/*' && ../../$(BIN)/renfort compilemessages
+	cd src && ../$(BIN)/renfort makemessages -l fr --no-obsolete --ignore 'renfort/planner/*' && ../$(BIN)/renfort compilemessages
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -511,7 +511,9 @@ def table_state() -> dict[str, list[tuple[Any, ...]]]:
     return {
         "requests": list(Request.objects.order_by("pk").values_list("pk", "status")),
         "missions": list(
-            Mission.objects.order_by("pk").values_list("pk", "status", "start", "end")
+            Mission.objects.order_by("pk").values_list(
+                "pk", "status", "start", "end", "straddle_weekend"
+            )
         ),
         "assignments": list(
             Assignment.objects.order_by("pk").values_list(

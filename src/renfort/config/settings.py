@@ -181,6 +181,9 @@ PLANNER_TRAVEL_DAYS = int(os.environ.get("PLANNER_TRAVEL_DAYS", "1"))
 # A committed change to a mission, a slot, an assignment or an expert queues a refresh of the
 # pool gaps (planning/receivers.py); the test settings turn it off but where a test turns it on.
 POOL_GAPS_REFRESH_ON_CHANGE = True
+# A page showing a mission with an open slot to the secretariat queues what it would take
+# to staff it (planning.relaxation_requests); the test settings turn it off.
+PLANNER_RELAXATIONS_ON_READ = True
 # Someone waits on a run from the browser: once the primary is settled, the tie-breaks stop
 # after PLANNER_STALL_S without a better one, and after PLANNER_TIE_BREAK_S in any case
 # (docs/benchmarks.md, "Browser runs on the demo"). `renfort plan` keeps its own stall rule.

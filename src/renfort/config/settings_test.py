@@ -20,6 +20,7 @@ PLANNER_TIME_LIMIT_S = 2.0
 # recompute the pool gaps after each one (the race tests three times slower): the tests of the
 # refresh turn it on (planning/tests/test_gaps.py).
 POOL_GAPS_REFRESH_ON_CHANGE = False
+PLANNER_RELAXATIONS_ON_READ = False
 
 # Several test runs on one machine (parallel developers, a benchmark beside the suite) each
 # take their own test database when RENFORT_TEST_DB names one. SQLite tests use a file, one per

@@ -257,6 +257,20 @@ class DatesForm(NamedErrorsForm):
         return data
 
 
+class PlanningOptionsForm(NamedErrorsForm):
+    """What the planner may do with the mission's dates (``mission_set_planning_options``)."""
+
+    straddle_weekend = forms.BooleanField(
+        label=_("A short mission may straddle a weekend"),
+        required=False,
+        help_text=_(
+            "By default a mission of five working days or fewer of its host's calendar runs "
+            "within one working week (Monday to Friday, not Thursday to Wednesday). Tick to let "
+            "the planner run it across a weekend; a longer mission may always do so."
+        ),
+    )
+
+
 LEVEL_CHOICES = [(str(i), str(i)) for i in range(1, 5)]
 
 

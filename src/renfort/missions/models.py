@@ -114,12 +114,29 @@ class Mission(models.Model):
     window_end = models.DateField(
         _("window to"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    duration_days = models.PositiveSmallIntegerField(_("duration (days)"), null=True, blank=True)
+    duration_days = models.PositiveSmallIntegerField(
+        _("duration (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "With a window: the days the mission lasts, counted in working days of the host "
+            "country's calendar when it is known (its weekend and public holidays in between "
+            "do not count), else in calendar days."
+        ),
+    )
     language = models.CharField(_("language"), max_length=2, help_text=_("ISO 639-1 code."))
     location = models.CharField(_("location"), max_length=200, blank=True)
     objectives = models.TextField(_("objectives"), max_length=LONG_TEXT, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    straddle_weekend = models.BooleanField(
+        _("may straddle a weekend"),
+        default=False,
+        help_text=_(
+            "A mission of five working days or fewer runs within one working week unless "
+            "this is ticked; a longer one may always straddle a weekend."
+        ),
     )
     distinct_countries = models.CharField(
         _("experts from different countries"),

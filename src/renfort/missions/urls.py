@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:pk>/", missions.mission_detail, name="mission_detail"),
     path("<int:pk>/status/", missions.mission_transition, name="mission_transition"),
     path("<int:pk>/dates/", missions.mission_set_dates, name="mission_set_dates"),
+    path(
+        "<int:pk>/planning-options/",
+        missions.mission_set_planning_options,
+        name="mission_set_planning_options",
+    ),
     path("<int:pk>/slots/", staffing.slot_add, name="slot_add"),
     path("slots/<int:pk>/remove/", staffing.slot_remove, name="slot_remove"),
     path("slots/<int:pk>/assign/", staffing.assignment_create, name="assignment_create"),

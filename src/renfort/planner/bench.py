@@ -64,7 +64,8 @@ def _baseline_plan(kind: str, doc: dict[str, Any], time_limit: float) -> dict[st
     from renfort.planner import solve as planner
     from renfort.planner.candidates import ExpertArrays, build_candidates
     from renfort.planner.greedy import Board, greedy
-    from renfort.planner.validate import parse_problem
+    from renfort.planner.parse import parse_problem
+    from renfort.planner.result import plan_document
 
     began = time.perf_counter()
     problem = parse_problem(doc)
@@ -90,7 +91,7 @@ def _baseline_plan(kind: str, doc: dict[str, Any], time_limit: float) -> dict[st
     for m, staff in schedule.experts.items():
         board.place(m, schedule.start[m], staff)
     stats["wall_s"] = round(time.perf_counter() - began, 3)
-    return planner._plan(problem, arrays, cands, schedule, board, "feasible", 0, None, stats)
+    return plan_document(problem, arrays, cands, schedule, board, "feasible", 0, None, stats)
 
 
 def _run(kind: str, problem_path: str, doc: dict[str, Any], time_limit: float) -> Run:
@@ -187,6 +188,10 @@ def _ratio(a: int | None, b: int | None) -> str:
     return f"{a / b:.3f}" if a is not None and b else "–"
 
 
+# problem name -> (planner, greedy, Timefold or None, time limit)
+Results = dict[str, tuple[Run, Run, Run | None, float]]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="renfort bench")
     parser.add_argument(
@@ -210,50 +215,7 @@ def main(argv: list[str]) -> int:
             sys.stderr.write("renfort bench: timefold is not installed, running without it\n")
             use_timefold = False
 
-    header = (
-        "| problem | missions × experts | primary | proven bound | gap | status | greedy "
-        "| × greedy | Timefold | × Timefold | wall s | peak MB | Timefold wall s "
-        "| Timefold peak MB | valid |"
-    )
-    lines = [header, "|" + "---|" * 15]
-    results: dict[str, tuple[Run, Run, Run | None, float]] = {}
-    print(header, flush=True)
-    for size in sizes:
-        missions, experts, default_limit = SIZES[size]
-        limit = args.time_limit or default_limit
-        for scarce in (False, True):
-            name = f"{size} {'scarce' if scarce else 'plentiful'}"
-            doc = generate(missions, experts, SEED, scarce=scarce)
-            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-                json.dump(doc, handle)
-                path = handle.name
-            try:
-                planner = _run("planner", path, doc, limit)
-                greedy = _run("greedy", path, doc, limit)
-                peer = _run("timefold", path, doc, limit) if use_timefold else None
-            finally:
-                os.unlink(path)
-            gap = None
-            if planner.primary is not None and planner.bound:
-                gap = 100 * (planner.bound - planner.primary) / planner.bound
-            invalid = planner.violations + greedy.violations + (peer.violations if peer else 0)
-            valid = "yes" if invalid == 0 else f"NO ({invalid} violations)"
-            if planner.status == "failed":
-                valid = f"planner failed: {planner.note}"
-            row = (
-                f"| {name} | {missions:,} × {experts:,} | {_fmt(planner.primary)} "
-                f"| {_fmt(planner.bound)} | {_fmt(gap, 2)}% | {planner.status} "
-                f"| {_fmt(greedy.primary)} | {_ratio(planner.primary, greedy.primary)} "
-                f"| {_fmt(peer.primary) if peer else 'not run'} "
-                f"| {_ratio(planner.primary, peer.primary) if peer else '–'} "
-                f"| {planner.wall_s:.1f} | {planner.peak_mb:,.0f} "
-                f"| {f'{peer.wall_s:.1f}' if peer else '–'} "
-                f"| {f'{peer.peak_mb:,.0f}' if peer else '–'} | {valid} |"
-            )
-            lines.append(row)
-            results[name] = (planner, greedy, peer, limit)
-            print(row, flush=True)
-
+    lines, results = _compare(sizes, args.time_limit, use_timefold)
     replan_lines: list[str] = []
     result: dict[str, Any] | None = None
     if not args.no_replan and "M" in sizes:
@@ -279,25 +241,88 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _verdicts(
-    results: dict[str, tuple[Run, Run, Run | None, float]], replan: dict[str, Any] | None
-) -> list[str]:
+def _compare(
+    sizes: list[str], time_limit: float | None, use_timefold: bool
+) -> tuple[list[str], Results]:
+    """Each size, plentiful and scarce, by each solver: the table's lines, and the runs."""
+    header = (
+        "| problem | missions × experts | primary | proven bound | gap | status | greedy "
+        "| × greedy | Timefold | × Timefold | wall s | peak MB | Timefold wall s "
+        "| Timefold peak MB | valid |"
+    )
+    lines = [header, "|" + "---|" * 15]
+    results: Results = {}
+    print(header, flush=True)
+    for size in sizes:
+        missions, experts, default_limit = SIZES[size]
+        limit = time_limit or default_limit
+        for scarce in (False, True):
+            name = f"{size} {'scarce' if scarce else 'plentiful'}"
+            doc = generate(missions, experts, SEED, scarce=scarce)
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+                json.dump(doc, handle)
+                path = handle.name
+            try:
+                planner = _run("planner", path, doc, limit)
+                greedy = _run("greedy", path, doc, limit)
+                peer = _run("timefold", path, doc, limit) if use_timefold else None
+            finally:
+                os.unlink(path)
+            row = _row(f"{name} | {missions:,} × {experts:,}", planner, greedy, peer)
+            lines.append(row)
+            results[name] = (planner, greedy, peer, limit)
+            print(row, flush=True)
+    return lines, results
+
+
+def _row(problem: str, planner: Run, greedy: Run, peer: Run | None) -> str:
+    """One line of the table: the problem (name and size), then the three solvers' runs."""
+    gap = _gap(planner)
+    invalid = planner.violations + greedy.violations + (peer.violations if peer else 0)
+    valid = "yes" if invalid == 0 else f"NO ({invalid} violations)"
+    if planner.status == "failed":
+        valid = f"planner failed: {planner.note}"
+    return (
+        f"| {problem} | {_fmt(planner.primary)} "
+        f"| {_fmt(planner.bound)} | {_fmt(gap, 2)}% | {planner.status} "
+        f"| {_fmt(greedy.primary)} | {_ratio(planner.primary, greedy.primary)} "
+        f"| {_fmt(peer.primary) if peer else 'not run'} "
+        f"| {_ratio(planner.primary, peer.primary) if peer else '–'} "
+        f"| {planner.wall_s:.1f} | {planner.peak_mb:,.0f} "
+        f"| {f'{peer.wall_s:.1f}' if peer else '–'} "
+        f"| {f'{peer.peak_mb:,.0f}' if peer else '–'} | {valid} |"
+    )
+
+
+def _gap(run: Run) -> float | None:
+    """How far below its proven bound the run's primary is, in percent."""
+    if run.primary is None or not run.bound:
+        return None
+    return 100 * (run.bound - run.primary) / run.bound
+
+
+def _rows(results: Results, prefix: str) -> list[tuple[str, Run, Run, Run | None, float]]:
+    return [(n, *v) for n, v in results.items() if n.startswith(prefix)]
+
+
+def _verdict(target: str, measured: list[str], met: bool | None) -> str:
+    verdict = "not measured" if met is None else ("yes" if met else "**no**")
+    return f"| {target} | {'; '.join(measured) or '–'} | {verdict} |"
+
+
+def _verdicts(results: Results, replan: dict[str, Any] | None) -> list[str]:
     """The issue's targets, each with what was measured and whether it was met."""
+    return [
+        "| target | measured | met |",
+        "|---|---|---|",
+        *_quality_verdicts(results),
+        *_size_verdicts(results),
+        _replan_verdict(replan),
+    ]
 
-    def gap(run: Run) -> float | None:
-        if run.primary is None or not run.bound:
-            return None
-        return 100 * (run.bound - run.primary) / run.bound
 
-    def rows(prefix: str) -> list[tuple[str, Run, Run, Run | None, float]]:
-        return [(n, *v) for n, v in results.items() if n.startswith(prefix)]
-
-    out = ["| target | measured | met |", "|---|---|---|"]
-
-    def add(target: str, measured: list[str], met: bool | None) -> None:
-        verdict = "not measured" if met is None else ("yes" if met else "**no**")
-        out.append(f"| {target} | {'; '.join(measured) or '–'} | {verdict} |")
-
+def _quality_verdicts(results: Results) -> list[str]:
+    """Every plan valid, never below greedy, ahead of Timefold."""
     everything = list(results.items())
     bad = [
         f"{n}: {r.violations} violations"
@@ -305,79 +330,95 @@ def _verdicts(
         for r in (p, g, t)
         if r is not None and (r.violations or r.status == "failed")
     ]
-    add(
-        "every plan valid",
-        bad or [f"{len(everything)} problems checked"],
-        not bad if everything else None,
-    )
     below = [
         f"{n}: {p.primary} < {g.primary}"
         for n, (p, g, _, _) in everything
         if (p.primary or 0) < (g.primary or 0)
     ]
-    add("primary never below greedy's", below or ["never below"], not below if everything else None)
     peers = [(n, p, t) for n, (p, _, t, _) in everything if t is not None]
-    add(
-        "ahead of Timefold at every size, equal time limit",
-        [f"{n}: {p.primary} vs {t.primary}" for n, p, t in peers],
-        all((p.primary or 0) >= (t.primary or 0) for _, p, t in peers) if peers else None,
-    )
-    s_rows = rows("S ")
-    add(
-        "S proven optimal in 10 s",
-        [
-            f"{n}: {p.status}, proven at {p.optimal_at_s} s of a {p.solve_s} s run"
-            for n, p, *_ in s_rows
-        ],
-        all(p.status == "optimal" and (p.solve_s or 99) <= 10.5 for _, p, *_ in s_rows)
-        if s_rows
-        else None,
-    )
+    return [
+        _verdict(
+            "every plan valid",
+            bad or [f"{len(everything)} problems checked"],
+            not bad if everything else None,
+        ),
+        _verdict(
+            "primary never below greedy's",
+            below or ["never below"],
+            not below if everything else None,
+        ),
+        _verdict(
+            "ahead of Timefold at every size, equal time limit",
+            [f"{n}: {p.primary} vs {t.primary}" for n, p, t in peers],
+            all((p.primary or 0) >= (t.primary or 0) for _, p, t in peers) if peers else None,
+        ),
+    ]
+
+
+def _size_verdicts(results: Results) -> list[str]:
+    """S proven optimal, M and L close to the bound, XL within its time and memory."""
+    s_rows = _rows(results, "S ")
+    out = [
+        _verdict(
+            "S proven optimal in 10 s",
+            [
+                f"{n}: {p.status}, proven at {p.optimal_at_s} s of a {p.solve_s} s run"
+                for n, p, *_ in s_rows
+            ],
+            all(p.status == "optimal" and (p.solve_s or 99) <= 10.5 for _, p, *_ in s_rows)
+            if s_rows
+            else None,
+        )
+    ]
     for prefix, limit_pct, label in (
         ("M plentiful", 0.5, "M plentiful within 0.5% of the bound in 10 s"),
         ("L plentiful", 0.5, "L plentiful within 0.5% of the bound in 10 s"),
         ("M scarce", 1.0, "M scarce within 1% of the bound in 10 s"),
     ):
-        found = rows(prefix)
-        add(
-            label,
-            [f"gap {gap(p):.2f}%, {p.solve_s} s" for _, p, *_ in found if gap(p) is not None],
-            all((gap(p) or 0) <= limit_pct for _, p, *_ in found) if found else None,
+        found = _rows(results, prefix)
+        out.append(
+            _verdict(
+                label,
+                [f"gap {_gap(p):.2f}%, {p.solve_s} s" for _, p, *_ in found if _gap(p) is not None],
+                all((_gap(p) or 0) <= limit_pct for _, p, *_ in found) if found else None,
+            )
         )
-    xl = rows("XL ")
-    add(
-        "XL: a valid plan within 60 s, under 4 GB, within 1% of the bound",
-        [
-            f"{n}: gap {gap(p) or 0:.2f}%, {p.solve_s} s solving ({p.wall_s:.0f} s with start-up "
-            f"and I/O), {p.peak_mb:,.0f} MB"
-            for n, p, *_ in xl
-        ],
-        all(
-            p.violations == 0
-            and (p.solve_s or 99) <= 61
-            and p.peak_mb < 4096
-            and (gap(p) or 0) <= 1
-            for _, p, *_ in xl
-        )
-        if xl
-        else None,
-    )
-    if replan is None:
-        add("re-plan after one withdrawal in under 2 s on M", [], None)
-    else:
-        steady = (
-            replan["changed_outside"] == 0 or replan["primary_after"] > replan["primary_before"]
-        )
-        add(
-            "re-plan after one withdrawal in under 2 s on M, nothing else changed unless that "
-            "staffs more",
+    xl = _rows(results, "XL ")
+    out.append(
+        _verdict(
+            "XL: a valid plan within 60 s, under 4 GB, within 1% of the bound",
             [
-                f"{replan['wall_s']:.2f} s, {replan['changed_outside']} changed outside the "
-                f"{replan['affected']} affected missions"
+                f"{n}: gap {_gap(p) or 0:.2f}%, {p.solve_s} s solving ({p.wall_s:.0f} s with "
+                f"start-up and I/O), {p.peak_mb:,.0f} MB"
+                for n, p, *_ in xl
             ],
-            replan["wall_s"] < 2 and steady and replan["valid"],
+            all(
+                p.violations == 0
+                and (p.solve_s or 99) <= 61
+                and p.peak_mb < 4096
+                and (_gap(p) or 0) <= 1
+                for _, p, *_ in xl
+            )
+            if xl
+            else None,
         )
+    )
     return out
+
+
+def _replan_verdict(replan: dict[str, Any] | None) -> str:
+    if replan is None:
+        return _verdict("re-plan after one withdrawal in under 2 s on M", [], None)
+    steady = replan["changed_outside"] == 0 or replan["primary_after"] > replan["primary_before"]
+    return _verdict(
+        "re-plan after one withdrawal in under 2 s on M, nothing else changed unless that "
+        "staffs more",
+        [
+            f"{replan['wall_s']:.2f} s, {replan['changed_outside']} changed outside the "
+            f"{replan['affected']} affected missions"
+        ],
+        replan["wall_s"] < 2 and steady and replan["valid"],
+    )
 
 
 def _report(

@@ -113,6 +113,30 @@ class BoundResult:
     lp_value: float | None
 
 
+@dataclass
+class _Rows:
+    """The restricted LP's rows as they are built: matrix entries (row, column, value) and
+    row bounds, one array per family and part, and how many rows so far."""
+
+    rows: list[IntArray] = field(default_factory=list)
+    cols: list[IntArray] = field(default_factory=list)
+    vals: list[FloatArray] = field(default_factory=list)
+    lower: list[FloatArray] = field(default_factory=list)
+    upper: list[FloatArray] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, rows: IntArray, cols: IntArray, vals: FloatArray) -> None:
+        self.rows.append(rows)
+        self.cols.append(cols)
+        self.vals.append(vals)
+
+    def bound(self, lower: FloatArray, upper: FloatArray) -> None:
+        """Close a family of ``len(lower)`` rows with their bounds."""
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.count += len(lower)
+
+
 _banner_shown = False
 
 
@@ -172,28 +196,31 @@ class Relaxation:
         self, active: IntArray, time_limit: float
     ) -> tuple[Duals, FloatArray, float] | None:
         """Solve the LP on the columns ``active``; its duals, x values and objective."""
-        c = self.cols
+        rows = _Rows()
+        self._slot_rows(active, rows)
+        point_keys = self._point_rows(active, rows)
+        pair_keys = self._pair_rows(active, rows)
+        capped = self._days_rows(active, rows)
+        country_keys = self._country_rows(active, rows)
+        year_keys = self._year_rows(active, rows)
+        solved = self._run(active, rows, time_limit)
+        if solved is None:
+            return None
+        y, x, objective = solved
+        duals = self._duals(y, point_keys, pair_keys, capped, country_keys, year_keys)
+        return duals, x, objective
+
+    def _slot_rows(self, active: IntArray, rows: _Rows) -> None:
+        """sum_e x[s, e] - staffed[m] = 0; z columns are numbered n .. n + n_missions - 1."""
         n = len(active)
-        rows_i: list[IntArray] = []
-        cols_j: list[IntArray] = []
-        vals: list[FloatArray] = []
-        upper: list[FloatArray] = []
-        lower: list[FloatArray] = []
-        next_row = 0
-
-        # slot rows, then z columns are numbered n .. n + n_missions - 1
-        rows_i.append(c.slot[active])
-        cols_j.append(np.arange(n))
-        vals.append(np.ones(n))
+        rows.add(self.cols.slot[active], np.arange(n), np.ones(n))
         mission_of_slot = self.cands.slot_mission
-        rows_i.append(np.arange(self.n_slots))
-        cols_j.append(n + mission_of_slot)
-        vals.append(-np.ones(self.n_slots))
-        lower.append(np.zeros(self.n_slots))
-        upper.append(np.zeros(self.n_slots))
-        next_row = self.n_slots
+        rows.add(np.arange(self.n_slots), n + mission_of_slot, -np.ones(self.n_slots))
+        rows.bound(np.zeros(self.n_slots), np.zeros(self.n_slots))
 
-        # point rows
+    def _point_rows(self, active: IntArray, rows: _Rows) -> IntArray:
+        """One row per expert and left end of the days a mission covers; their keys."""
+        c = self.cols
         covered = active[self.has_cover[active]]
         point_keys = np.unique(c.expert[covered] * self.span + c.lo[covered])
         first = np.searchsorted(point_keys, c.expert[covered] * self.span + c.lo[covered])
@@ -202,30 +229,29 @@ class Relaxation:
         local = np.flatnonzero(self.has_cover[active])
         rep_col = np.repeat(local, counts)
         offs = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        rows_i.append(next_row + np.repeat(first, counts) + offs)
-        cols_j.append(rep_col)
-        vals.append(np.ones(len(rep_col)))
-        lower.append(np.full(len(point_keys), -np.inf))
-        upper.append(np.ones(len(point_keys)))
-        point_row0 = next_row
-        next_row += len(point_keys)
+        rows.add(rows.count + np.repeat(first, counts) + offs, rep_col, np.ones(len(rep_col)))
+        rows.bound(np.full(len(point_keys), -np.inf), np.ones(len(point_keys)))
+        return point_keys
 
-        # pair rows for windowed missions without compulsory days
+    def _pair_rows(self, active: IntArray, rows: _Rows) -> IntArray:
+        """Pair rows for windowed missions without compulsory days; their keys."""
         loose = active[~self.has_cover[active]]
         pk = self._pair_key(loose)
         pair_keys, pair_counts = np.unique(pk, return_counts=True)
         pair_keys = pair_keys[pair_counts > 1]
         sel = np.isin(pk, pair_keys)
         local_loose = np.flatnonzero(~self.has_cover[active])[sel]
-        rows_i.append(next_row + np.searchsorted(pair_keys, pk[sel]))
-        cols_j.append(local_loose)
-        vals.append(np.ones(len(local_loose)))
-        lower.append(np.full(len(pair_keys), -np.inf))
-        upper.append(np.ones(len(pair_keys)))
-        pair_row0 = next_row
-        next_row += len(pair_keys)
+        rows.add(
+            rows.count + np.searchsorted(pair_keys, pk[sel]),
+            local_loose,
+            np.ones(len(local_loose)),
+        )
+        rows.bound(np.full(len(pair_keys), -np.inf), np.ones(len(pair_keys)))
+        return pair_keys
 
-        # days rows: one per expert whose columns could exceed the cap
+    def _days_rows(self, active: IntArray, rows: _Rows) -> IntArray:
+        """One days row per expert whose columns could exceed the cap; those experts."""
+        c = self.cols
         caps = self.arrays.max_days
         e_act = c.expert[active]
         mission_days = np.zeros(len(self.problem.experts))
@@ -233,38 +259,61 @@ class Relaxation:
         np.add.at(mission_days, e_act[first_of_pair], c.duration[active][first_of_pair])
         capped = np.flatnonzero((caps < NO_CAP) & (mission_days > caps))
         day_row = np.full(len(self.problem.experts), -1, dtype=np.int64)
-        day_row[capped] = next_row + np.arange(len(capped))
+        day_row[capped] = rows.count + np.arange(len(capped))
         sel = day_row[e_act] >= 0
-        rows_i.append(day_row[e_act[sel]])
-        cols_j.append(np.flatnonzero(sel))
-        vals.append(c.duration[active][sel].astype(float))
-        lower.append(np.full(len(capped), -np.inf))
-        upper.append(caps[capped].astype(float))
-        days_row0 = next_row
-        next_row += len(capped)
+        rows.add(day_row[e_act[sel]], np.flatnonzero(sel), c.duration[active][sel].astype(float))
+        rows.bound(np.full(len(capped), -np.inf), caps[capped].astype(float))
+        return capped
 
-        # distinct-country rows
+    def _country_rows(self, active: IntArray, rows: _Rows) -> IntArray:
+        """Distinct-country rows (mission x country, where required); their keys."""
+        c = self.cols
         req = self.required[c.mission[active]]
         ck = c.mission[active] * (int(c.country.max(initial=0)) + 1) + c.country[active]
         country_keys, ccounts = np.unique(ck[req], return_counts=True)
         country_keys = country_keys[ccounts > 1]
         sel = req & np.isin(ck, country_keys)
-        rows_i.append(next_row + np.searchsorted(country_keys, ck[sel]))
-        cols_j.append(np.flatnonzero(sel))
-        vals.append(np.ones(int(sel.sum())))
-        lower.append(np.full(len(country_keys), -np.inf))
-        upper.append(np.ones(len(country_keys)))
-        country_row0 = next_row
-        next_row += len(country_keys)
+        rows.add(
+            rows.count + np.searchsorted(country_keys, ck[sel]),
+            np.flatnonzero(sel),
+            np.ones(int(sel.sum())),
+        )
+        rows.bound(np.full(len(country_keys), -np.inf), np.ones(len(country_keys)))
+        return country_keys
 
-        year_row0 = next_row
-        year_keys = self._year_rows(active, next_row, (rows_i, cols_j, vals, lower, upper))
-        next_row += len(year_keys)
+    def _year_rows(self, active: IntArray, rows: _Rows) -> IntArray:
+        """The per-year rows, one per expert and capped year the active columns could overrun;
+        their keys, expert * years + year, ascending."""
+        caps = self.arrays.year_caps
+        n_years = caps.shape[1]
+        if n_years == 0:
+            return np.zeros(0, dtype=np.int64)
+        experts = self.cols.expert[active]
+        coef = self.year_min[self.cols.mission[active]]  # active columns x capped years
+        # An expert's days in one mission count once, however many of its slots they could take.
+        _, first_of_pair = np.unique(self._pair_key(active), return_index=True)
+        reach = np.zeros(caps.shape, dtype=np.int64)
+        np.add.at(reach, experts[first_of_pair], coef[first_of_pair])
+        keys = np.flatnonzero((caps < NO_CAP) & (reach > caps))
+        row_of = np.full(caps.size, -1, dtype=np.int64)
+        row_of[keys] = rows.count + np.arange(len(keys))
+        for y in range(n_years):
+            row = row_of[experts * n_years + y]
+            sel = (row >= 0) & (coef[:, y] > 0)
+            rows.add(row[sel], np.flatnonzero(sel), coef[sel, y].astype(float))
+        rows.bound(np.full(len(keys), -np.inf), caps.ravel()[keys].astype(float))
+        return keys
 
+    def _run(
+        self, active: IntArray, rows: _Rows, time_limit: float
+    ) -> tuple[FloatArray, FloatArray, float] | None:
+        """Solve the restricted LP (HiGHS); row duals, column values and objective, or None
+        without valid duals."""
+        n = len(active)
         n_cols = n + self.n_missions
-        ri = np.concatenate(rows_i)
-        cj = np.concatenate(cols_j)
-        vv = np.concatenate(vals)
+        ri = np.concatenate(rows.rows)
+        cj = np.concatenate(rows.cols)
+        vv = np.concatenate(rows.vals)
         order = np.lexsort((ri, cj))
         ri, cj, vv = ri[order], cj[order], vv[order]
         start = np.zeros(n_cols + 1, dtype=np.int64)
@@ -272,12 +321,12 @@ class Relaxation:
 
         lp = highspy.HighsLp()
         lp.num_col_ = n_cols
-        lp.num_row_ = next_row
+        lp.num_row_ = rows.count
         lp.col_cost_ = np.concatenate((np.zeros(n), -self.priority))
-        lp.col_lower_ = np.concatenate((c.pinned[active].astype(float), self.z_lower))
+        lp.col_lower_ = np.concatenate((self.cols.pinned[active].astype(float), self.z_lower))
         lp.col_upper_ = np.ones(n_cols)
-        lp.row_lower_ = np.concatenate(lower)
-        lp.row_upper_ = np.concatenate(upper)
+        lp.row_lower_ = np.concatenate(rows.lower)
+        lp.row_upper_ = np.concatenate(rows.upper)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = start.astype(np.int32)
         lp.a_matrix_.index_ = ri.astype(np.int32)
@@ -293,8 +342,24 @@ class Relaxation:
             return None
         y = np.array(solution.row_dual, dtype=float)
         x = np.array(solution.col_value, dtype=float)
-        objective = float(highs.getInfo().objective_function_value)
+        return y, x, float(highs.getInfo().objective_function_value)
 
+    def _duals(
+        self,
+        y: FloatArray,
+        point_keys: IntArray,
+        pair_keys: IntArray,
+        capped: IntArray,
+        country_keys: IntArray,
+        year_keys: IntArray,
+    ) -> Duals:
+        """The row duals ``y``, made sign-correct and keyed by row family."""
+        point_row0 = self.n_slots
+        pair_row0 = point_row0 + len(point_keys)
+        days_row0 = pair_row0 + len(pair_keys)
+        country_row0 = days_row0 + len(capped)
+        year_row0 = country_row0 + len(country_keys)
+        caps = self.arrays.max_days
         slot_y = y[: self.n_slots]
         point_y = np.minimum(y[point_row0:pair_row0], 0.0)
         pair_y = np.minimum(y[pair_row0:days_row0], 0.0)
@@ -322,42 +387,7 @@ class Relaxation:
         duals.year[year_keys] = year_y
         duals.year = duals.year.reshape(caps.shape)
         duals.constant += float(year_y @ caps.ravel()[year_keys])
-        return duals, x, objective
-
-    def _year_rows(
-        self,
-        active: IntArray,
-        row0: int,
-        parts: tuple[
-            list[IntArray], list[IntArray], list[FloatArray], list[FloatArray], list[FloatArray]
-        ],
-    ) -> IntArray:
-        """Append the per-year rows (one per expert and capped year the active columns could
-        overrun) to ``parts`` (rows, columns, values, lower, upper); their keys, expert *
-        years + year, ascending."""
-        rows_i, cols_j, vals, lower, upper = parts
-        caps = self.arrays.year_caps
-        n_years = caps.shape[1]
-        if n_years == 0:
-            return np.zeros(0, dtype=np.int64)
-        experts = self.cols.expert[active]
-        coef = self.year_min[self.cols.mission[active]]  # active columns x capped years
-        # An expert's days in one mission count once, however many of its slots they could take.
-        _, first_of_pair = np.unique(self._pair_key(active), return_index=True)
-        reach = np.zeros(caps.shape, dtype=np.int64)
-        np.add.at(reach, experts[first_of_pair], coef[first_of_pair])
-        keys = np.flatnonzero((caps < NO_CAP) & (reach > caps))
-        row_of = np.full(caps.size, -1, dtype=np.int64)
-        row_of[keys] = row0 + np.arange(len(keys))
-        for y in range(n_years):
-            rows = row_of[experts * n_years + y]
-            sel = (rows >= 0) & (coef[:, y] > 0)
-            rows_i.append(rows[sel])
-            cols_j.append(np.flatnonzero(sel))
-            vals.append(coef[sel, y].astype(float))
-        lower.append(np.full(len(keys), -np.inf))
-        upper.append(caps.ravel()[keys].astype(float))
-        return keys
+        return duals
 
     def reduced_costs(self, duals: Duals) -> FloatArray:
         """c_j - A_j'y for every column of the full relaxation (x columns only)."""

@@ -4,6 +4,7 @@ The baseline is first-fit: most important mission first, then earliest dates, th
 free qualified expert in the order the problem lists them. ``greedy(..., smart=True)`` is the
 same loop with a better order (scarce missions first, least-demanded experts first), used to
 seed the solver. Both respect every hard constraint, so either is a valid plan on its own.
+``top_up`` staffs, the same way, what the solver's plan left out.
 """
 
 from __future__ import annotations
@@ -317,3 +318,17 @@ def greedy(
             continue
         board.try_staff(m, mission_starts(problem, m), order=order_of.get(m))
     return board.schedule
+
+
+def top_up(problem: Problem, arrays: ExpertArrays, cands: Candidates, schedule: Schedule) -> Board:
+    """Staff, greedily, any mission the plan left out that still fits around it."""
+    board = Board(problem, arrays, cands)
+    for m, staff in schedule.experts.items():
+        board.place(m, schedule.start[m], staff)
+    for m in sorted(
+        (m for m in range(len(problem.missions)) if m not in schedule.experts),
+        key=lambda m: -problem.missions[m].priority,
+    ):
+        if all(len(cands.experts[g]) for g in cands.mission_slots[m]):
+            board.try_staff(m, mission_starts(problem, m))
+    return board

@@ -171,52 +171,8 @@ def solve_with_timefold(
         pinned_expert[m, j] = problem.expert_index[pin.expert]
         if pin.start is not None:
             pinned_start[m] = pin.start
-    missions = []
-    for m, mission in enumerate(problem.missions):
-        starts = list(range(mission.earliest_start, mission.latest_start + 1))
-        fixed = mission.fixed or m in pinned_start
-        start = pinned_start.get(m, mission.earliest_start)
-        missions.append(
-            TfMission(
-                m,
-                mission.duration,
-                problem.travel_days,
-                len(mission.slots),
-                mission.priority,
-                [start] if fixed else starts,
-                pinned=fixed,
-                start=start if fixed else None,
-            )
-        )
-    slots = []
-    for g, experts_g in enumerate(allowed):
-        m = int(cands.slot_mission[g])
-        j = int(cands.slot_position[g])
-        mission = problem.missions[m]
-        blocked: set[int] = set()
-        all_starts = range(mission.earliest_start, mission.latest_start + 1)
-        for e in experts_g.tolist():
-            ok = cands.starts.get((e, m))
-            if ok is not None:
-                free = set(ok.tolist())
-                blocked.update(e * BLOCK + s for s in all_starts if s not in free)
-        full = cands.experts[g]
-        fit_of = dict(zip(full.tolist(), cands.fit[g].tolist(), strict=True))
-        holder = pinned_expert.get((m, j))
-        slots.append(
-            TfSlot(
-                g,
-                m,
-                mission.duration,
-                mission.priority,
-                mission.distinct == DISTINCT_REQUIRED,
-                [experts[e] for e in experts_g.tolist()],
-                blocked,
-                {e: round(10 * (fit_of[e] - 1.0)) for e in experts_g.tolist()},
-                pinned=holder is not None,
-                expert=experts[holder] if holder is not None else None,
-            )
-        )
+    missions = _tf_missions(problem, pinned_start)
+    slots = _tf_slots(problem, cands, allowed, experts, pinned_expert)
     config = SolverConfig(
         solution_class=TfPlan,
         entity_class_list=[TfMission, TfSlot],
@@ -250,3 +206,65 @@ def solve_with_timefold(
         "solve_s": round(solved - built, 3),
     }
     return schedule, stats
+
+
+def _tf_missions(problem: Problem, pinned_start: dict[int, int]) -> list[TfMission]:
+    """One entity per mission; fixed dates and pinned starts are pinned."""
+    missions = []
+    for m, mission in enumerate(problem.missions):
+        starts = list(range(mission.earliest_start, mission.latest_start + 1))
+        fixed = mission.fixed or m in pinned_start
+        start = pinned_start.get(m, mission.earliest_start)
+        missions.append(
+            TfMission(
+                m,
+                mission.duration,
+                problem.travel_days,
+                len(mission.slots),
+                mission.priority,
+                [start] if fixed else starts,
+                pinned=fixed,
+                start=start if fixed else None,
+            )
+        )
+    return missions
+
+
+def _tf_slots(
+    problem: Problem,
+    cands: Candidates,
+    allowed: list[IntArray],
+    experts: list[TfExpert],
+    pinned_expert: dict[tuple[int, int], int],
+) -> list[TfSlot]:
+    """One entity per slot, its candidates the ``allowed`` list; pinned experts are pinned."""
+    slots = []
+    for g, experts_g in enumerate(allowed):
+        m = int(cands.slot_mission[g])
+        j = int(cands.slot_position[g])
+        mission = problem.missions[m]
+        blocked: set[int] = set()
+        all_starts = range(mission.earliest_start, mission.latest_start + 1)
+        for e in experts_g.tolist():
+            ok = cands.starts.get((e, m))
+            if ok is not None:
+                free = set(ok.tolist())
+                blocked.update(e * BLOCK + s for s in all_starts if s not in free)
+        full = cands.experts[g]
+        fit_of = dict(zip(full.tolist(), cands.fit[g].tolist(), strict=True))
+        holder = pinned_expert.get((m, j))
+        slots.append(
+            TfSlot(
+                g,
+                m,
+                mission.duration,
+                mission.priority,
+                mission.distinct == DISTINCT_REQUIRED,
+                [experts[e] for e in experts_g.tolist()],
+                blocked,
+                {e: round(10 * (fit_of[e] - 1.0)) for e in experts_g.tolist()},
+                pinned=holder is not None,
+                expert=experts[holder] if holder is not None else None,
+            )
+        )
+    return slots

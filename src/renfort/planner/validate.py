@@ -1,7 +1,7 @@
 """Input checking: every problem in a planning file, in words that name the field.
 
-``problem_errors`` never raises, whatever it is given; ``parse_problem`` turns a checked
-document into a ``Problem``.
+``problem_errors`` never raises, whatever it is given; ``load_problem`` turns a document it
+accepts into a ``Problem`` (``parse.parse_problem``, re-exported here with ``parse_previous``).
 """
 
 from __future__ import annotations
@@ -18,22 +18,14 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from renfort.planner.domain import (
-    Expert,
-    Mission,
-    Pin,
-    Previous,
-    Problem,
-    Slot,
-    YearCap,
-    calendar_years,
-)
-from renfort.planner.workdays import Calendar, spans, straddle_allowed
+from renfort.planner.domain import Problem
+from renfort.planner.parse import iso_date, window_spans
+from renfort.planner.parse import parse_previous as parse_previous
+from renfort.planner.parse import parse_problem as parse_problem
 
 # More than ten years of mission dates in one plan is almost surely a typo (2207 for 2027).
 MAX_SPAN_DAYS = 3660
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PATTERN_WORDS = {
     "^[A-Z]{2}$": "a two-letter country code in capitals (ISO 3166-1 alpha-2)",
     "^[a-z]{2}$": "a two-letter language code in lower case (ISO 639-1)",
@@ -150,17 +142,8 @@ def _schema_message(error: ValidationError) -> str:
     return f"{path}: {error.message}"
 
 
-def _date(value: str) -> date | None:
-    if not isinstance(value, str) or not _DATE.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _period_errors(path: str, period: list[str]) -> tuple[list[str], tuple[date, date] | None]:
-    first, last = _date(period[0]), _date(period[1])
+    first, last = iso_date(period[0]), iso_date(period[1])
     if first is None or last is None:
         return [], None  # the schema's format check has said so already
     if last < first:
@@ -169,9 +152,18 @@ def _period_errors(path: str, period: list[str]) -> tuple[list[str], tuple[date,
 
 
 def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
+    errors, expert_at = _expert_errors(doc["experts"])
+    mission_errors, slot_at, starts = _mission_errors(doc["missions"])
+    errors += mission_errors
+    errors += _pin_errors(doc, expert_at, slot_at, starts)
+    return errors
+
+
+def _expert_errors(experts: list[Any]) -> tuple[list[str], dict[str, int]]:
+    """Duplicate ids and reversed unavailable periods; where each expert id is."""
     errors: list[str] = []
     expert_at: dict[str, int] = {}
-    for i, expert in enumerate(doc["experts"]):
+    for i, expert in enumerate(experts):
         if expert["id"] in expert_at:
             errors.append(
                 f"experts[{i}].id: duplicate expert id {expert['id']!r} "
@@ -181,13 +173,21 @@ def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
             expert_at[expert["id"]] = i
         for j, period in enumerate(expert.get("unavailable", [])):
             errors.extend(_period_errors(f"experts[{i}].unavailable[{j}]", period)[0])
+    return errors, expert_at
 
+
+def _mission_errors(
+    missions: list[Any],
+) -> tuple[list[str], dict[str, tuple[int, int]], dict[int, tuple[date, date]]]:
+    """Duplicate mission and slot ids, unusable dates, dates spread too wide; where each slot
+    id is, and each mission's earliest and latest start (missions with usable dates only)."""
+    errors: list[str] = []
     mission_at: dict[str, int] = {}
     slot_at: dict[str, tuple[int, int]] = {}
     first_days: list[date] = []
     last_days: list[date] = []
     starts: dict[int, tuple[date, date]] = {}  # mission -> (earliest start, latest start)
-    for i, mission in enumerate(doc["missions"]):
+    for i, mission in enumerate(missions):
         path = f"missions[{i}]"
         if mission["id"] in mission_at:
             errors.append(
@@ -205,37 +205,54 @@ def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
                 )
             else:
                 slot_at[slot["id"]] = (i, j)
-        if "window" in mission:
-            period_errors, period = _period_errors(f"{path}.window", mission["window"])
-            errors.extend(period_errors)
-            if period is not None:
-                length = (period[1] - period[0]).days + 1
-                duration = mission["duration_days"]
-                if duration > length:
-                    errors.append(
-                        f"{path}.window: {period[0]}..{period[1]} is {length} day"
-                        f"{'s' if length > 1 else ''}, shorter than duration_days {duration}"
-                    )
-                else:
-                    first_days.append(period[0])
-                    last_days.append(period[1])
-                    starts[i] = (period[0], period[1] - timedelta(days=duration - 1))
-        else:
-            start, end = _date(mission["start"]), _date(mission["end"])
-            if start is not None and end is not None:
-                if end < start:
-                    errors.append(f"{path}.end: {end} is before start {start}")
-                else:
-                    first_days.append(start)
-                    last_days.append(end)
-                    starts[i] = (start, start)
+        date_errors, dates = _mission_dates(path, mission)
+        errors.extend(date_errors)
+        if dates is not None:
+            first_days.append(dates[0])
+            last_days.append(dates[1])
+            starts[i] = dates[2]
 
     if first_days and (max(last_days) - min(first_days)).days + 1 > MAX_SPAN_DAYS:
         errors.append(
             f"missions: dates run from {min(first_days)} to {max(last_days)}; one problem may "
             f"span at most {MAX_SPAN_DAYS} days"
         )
+    return errors, slot_at, starts
 
+
+def _mission_dates(
+    path: str, mission: Mapping[str, Any]
+) -> tuple[list[str], tuple[date, date, tuple[date, date]] | None]:
+    """What is wrong with a mission's dates; else its first and last day and its earliest and
+    latest start."""
+    if "window" in mission:
+        period_errors, period = _period_errors(f"{path}.window", mission["window"])
+        if period is None:
+            return period_errors, None
+        length = (period[1] - period[0]).days + 1
+        duration = mission["duration_days"]
+        if duration > length:
+            return [
+                f"{path}.window: {period[0]}..{period[1]} is {length} day"
+                f"{'s' if length > 1 else ''}, shorter than duration_days {duration}"
+            ], None
+        return [], (period[0], period[1], (period[0], period[1] - timedelta(days=duration - 1)))
+    start, end = iso_date(mission["start"]), iso_date(mission["end"])
+    if start is None or end is None:
+        return [], None
+    if end < start:
+        return [f"{path}.end: {end} is before start {start}"], None
+    return [], (start, end, (start, start))
+
+
+def _pin_errors(
+    doc: Mapping[str, Any],
+    expert_at: Mapping[str, int],
+    slot_at: Mapping[str, tuple[int, int]],
+    starts: Mapping[int, tuple[date, date]],
+) -> list[str]:
+    """Pins naming unknown experts or slots, a slot pinned twice, starts that cannot be."""
+    errors: list[str] = []
     pinned_slot: dict[str, int] = {}
     pinned_start: dict[int, tuple[date, int]] = {}
     for k, pin in enumerate(doc.get("pinned", [])):
@@ -253,7 +270,7 @@ def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
         pinned_slot[pin["slot"]] = k
         if "start" not in pin:
             continue
-        start = _date(pin["start"])
+        start = iso_date(pin["start"])
         mi = slot_at[pin["slot"]][0]
         if start is None or mi not in starts:
             continue
@@ -304,49 +321,9 @@ def _exclusion_errors(doc: Mapping[str, Any]) -> list[str]:
     return errors
 
 
-def _year_caps(caps: Mapping[str, int], origin: date, horizon: int) -> tuple[YearCap, ...]:
-    """Per-year caps as day ranges; years the plan's days do not touch are dropped."""
-    if not caps:
-        return ()
-    years = calendar_years(origin, horizon)
-    return tuple(
-        YearCap(year, *years[year], int(days))
-        for year, days in sorted((int(y), d) for y, d in caps.items())
-        if year in years
-    )
-
-
-def _window_spans(mission: Mapping[str, Any]) -> tuple[Calendar, bool, list[int]] | None:
-    """The mission's calendar, whether it may straddle a weekend, and the span of each day of
-    its window as a start (``workdays.spans``); None without a calendar."""
-    if "calendar" not in mission:
-        return None
-    calendar = Calendar.from_doc(mission["calendar"])
-    duration = int(mission["duration_days"])
-    straddle = straddle_allowed(duration, mission.get("straddle_weekend"))
-    first, last = (date.fromisoformat(d) for d in mission["window"])
-    return calendar, straddle, spans(calendar, first, last, duration, straddle)
-
-
-def _calendar_starts(
-    mission: Mapping[str, Any], earliest: int, latest: int
-) -> tuple[int, int, tuple[int, ...]]:
-    """Earliest and latest start and the span of each start between (``Mission.spans``)."""
-    found = _window_spans(mission)
-    if found is None:
-        return earliest, latest, ()
-    by_day = found[2]
-    allowed = [k for k, n in enumerate(by_day) if n]
-    first, last = allowed[0], allowed[-1]
-    kept = tuple(by_day[first : last + 1])
-    if all(n == int(mission["duration_days"]) for n in kept):
-        kept = ()  # every day a start, none longer than its duration: calendar days after all
-    return earliest + first, earliest + last, kept
-
-
 def _no_start_message(path: str, mission: Mapping[str, Any]) -> str | None:
     """Why a windowed mission with a calendar has no start, or None when it has one."""
-    found = _window_spans(mission)
+    found = window_spans(mission)
     if found is None or any(found[2]):
         return None
     calendar, straddle, _ = found
@@ -361,7 +338,7 @@ def _no_start_message(path: str, mission: Mapping[str, Any]) -> str | None:
 
 def _pinned_start_message(k: int, mission: Mapping[str, Any], start: date) -> str | None:
     """Why a pinned start inside the window is not a start the mission's calendar allows."""
-    found = _window_spans(mission)
+    found = window_spans(mission)
     if found is None:
         return None
     calendar, straddle, by_day = found
@@ -395,7 +372,7 @@ def _calendar_errors(doc: Mapping[str, Any]) -> list[str]:
     slot_mission = {s["id"]: m for m in doc["missions"] for s in m["slots"]}
     for k, pin in enumerate(doc.get("pinned", [])):
         mission = slot_mission.get(pin["slot"])
-        start = _date(pin.get("start", ""))
+        start = iso_date(pin.get("start", ""))
         if mission is None or start is None or "window" not in mission:
             continue
         if _usable_window(mission) and _in_window(mission, start):
@@ -407,7 +384,7 @@ def _calendar_errors(doc: Mapping[str, Any]) -> list[str]:
 
 def _usable_window(mission: Mapping[str, Any]) -> bool:
     """A window the other checks accept: real dates, in order, long enough in calendar days."""
-    first, last = (_date(d) for d in mission["window"])
+    first, last = (iso_date(d) for d in mission["window"])
     if first is None or last is None:
         return False
     return (last - first).days + 1 >= int(mission["duration_days"])
@@ -434,101 +411,6 @@ def problem_errors(doc: object) -> list[str]:
     return _semantic_errors(doc) + _exclusion_errors(doc) + _calendar_errors(doc)
 
 
-def parse_problem(doc: Mapping[str, Any]) -> Problem:
-    """Build a ``Problem`` from a document that ``problem_errors`` accepted."""
-    settings = doc.get("settings", {})
-    travel = int(settings.get("travel_days", 1))
-    firsts: list[date] = []
-    for mission in doc["missions"]:
-        firsts.append(
-            date.fromisoformat(mission["window"][0] if "window" in mission else mission["start"])
-        )
-    origin = min(firsts) if firsts else date(2000, 1, 1)
-
-    def day(value: str) -> int:
-        return (date.fromisoformat(value) - origin).days
-
-    missions: list[Mission] = []
-    for mission in doc["missions"]:
-        spans: tuple[int, ...] = ()
-        if "window" in mission:
-            duration = int(mission["duration_days"])
-            earliest = day(mission["window"][0])
-            latest = day(mission["window"][1]) - duration + 1
-            windowed = True
-            earliest, latest, spans = _calendar_starts(mission, earliest, latest)
-        else:
-            earliest = latest = day(mission["start"])
-            duration = day(mission["end"]) - earliest + 1
-            windowed = False
-        missions.append(
-            Mission(
-                id=mission["id"],
-                beneficiaries=frozenset(mission["beneficiaries"]),
-                language=mission["language"],
-                level=mission.get("level"),
-                priority=int(mission.get("priority", 1)),
-                duration=duration,
-                earliest_start=earliest,
-                latest_start=latest,
-                windowed=windowed,
-                distinct=mission.get("distinct_countries", "preferred"),
-                spans=spans,
-                remote=bool(mission.get("remote", False)),
-                slots=tuple(
-                    Slot(
-                        s["id"],
-                        s["category"],
-                        dict(s.get("skills", {})),
-                        frozenset(s.get("excluded_experts", ())),
-                    )
-                    for s in mission["slots"]
-                ),
-            )
-        )
-    horizon = max((m.last_day(m.latest_start) + 1 for m in missions), default=0)
-    # More travel days than the horizon means the same as the horizon: no two missions of one
-    # expert; the cap keeps the booking tables small whatever the file says.
-    travel = min(travel, horizon + 1)
-
-    experts: list[Expert] = []
-    for expert in doc["experts"]:
-        periods = []
-        for first, last in expert.get("unavailable", []):
-            a, b = max(day(first), 0), min(day(last), horizon - 1)
-            if a <= b:
-                periods.append((a, b))
-        experts.append(
-            Expert(
-                id=expert["id"],
-                country=expert["country"],
-                categories=frozenset(expert["categories"]),
-                languages=frozenset(expert["languages"]),
-                skills=dict(expert.get("skills", {})),
-                unavailable=tuple(sorted(periods)),
-                max_days=expert.get("max_days"),
-                max_days_by_year=_year_caps(expert.get("max_days_by_year", {}), origin, horizon),
-            )
-        )
-    pins = tuple(
-        Pin(p["slot"], p["expert"], day(p["start"]) if "start" in p else None)
-        for p in doc.get("pinned", [])
-    )
-    return Problem(
-        origin=origin,
-        travel_days=travel,
-        time_limit_s=float(settings.get("time_limit_s", 10)),
-        seed=settings.get("seed"),
-        experts=tuple(experts),
-        missions=tuple(missions),
-        pins=pins,
-        horizon=horizon,
-        expert_index={e.id: i for i, e in enumerate(experts)},
-        mission_index={m.id: i for i, m in enumerate(missions)},
-        slot_index={s.id: (i, j) for i, m in enumerate(missions) for j, s in enumerate(m.slots)},
-    )
-
-
 def load_problem(doc: object) -> Problem | list[str]:
     """A ``Problem``, or the list of everything wrong with ``doc``."""
     errors = problem_errors(doc)
@@ -536,37 +418,3 @@ def load_problem(doc: object) -> Problem | list[str]:
         return errors
     assert isinstance(doc, dict)
     return parse_problem(doc)
-
-
-def parse_previous(problem: Problem, doc: object) -> tuple[Previous, list[str]]:
-    """The usable part of an earlier plan, and notes on what was dropped from it.
-
-    Parts that name slots or experts no longer in the problem are dropped, not rejected:
-    that is what re-planning after a withdrawal looks like.
-    """
-    notes: list[str] = []
-    slot_expert: dict[str, str] = {}
-    mission_start: dict[str, int] = {}
-    lost = 0
-    if not isinstance(doc, dict) or not isinstance(doc.get("missions"), list):
-        return Previous({}, {}), ["previous plan: expected an object with a missions list"]
-    for i, entry in enumerate(doc["missions"]):
-        if not isinstance(entry, dict) or entry.get("id") not in problem.mission_index:
-            continue
-        if not entry.get("staffed"):
-            continue
-        start = _date(entry.get("start", ""))
-        if start is not None:
-            mission_start[entry["id"]] = (start - problem.origin).days
-        for j, assignment in enumerate(entry.get("assignments") or []):
-            if not isinstance(assignment, dict):
-                continue
-            slot, expert = assignment.get("slot"), assignment.get("expert")
-            if slot not in problem.slot_index:
-                notes.append(f"previous missions[{i}].assignments[{j}]: slot {slot!r} is gone")
-            elif expert not in problem.expert_index:
-                lost += 1
-                notes.append(f"previous missions[{i}].assignments[{j}]: expert {expert!r} is gone")
-            else:
-                slot_expert[str(slot)] = str(expert)
-    return Previous(slot_expert, mission_start, lost), notes

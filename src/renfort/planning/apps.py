@@ -10,6 +10,7 @@ class PlanningConfig(AppConfig):
         from renfort.planning import (
             messages,  # noqa: F401  (registers the app's message kinds)
             receivers,
+            relaxation_messages,  # noqa: F401  (and those of the relaxations)
         )
 
         receivers.connect()  # inputs of the pool gaps queue their refresh

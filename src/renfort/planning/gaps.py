@@ -154,7 +154,7 @@ class Gap:
 # --- which open slots no one can fill -------------------------------------------------------
 
 
-def _periods(
+def periods_to_try(
     mission: Mission,
     unavailable: Sequence[Dated],
     bookings: Sequence[Booking],
@@ -180,7 +180,7 @@ def _periods(
 def _has_room(mission: Mission, today: datetime.date) -> bool:
     """A mission with a window still has room for its duration (else the planner leaves it
     out, and no expert could help)."""
-    periods = _periods(mission, (), (), today, 0)
+    periods = periods_to_try(mission, (), (), today, 0)
     return periods is None or bool(periods)
 
 
@@ -193,7 +193,7 @@ def _fitting(slot: SlotFacts, mission: Mission, inputs: GapInputs) -> set[int]:
             continue  # pool, profile, crew and exclusion rules
         unavailable = inputs.pool.unavailable.get(pk, [])
         bookings = bookings_outside(inputs.pool.bookings.get(pk, []), undated)
-        periods = _periods(mission, unavailable, bookings, inputs.today, inputs.travel)
+        periods = periods_to_try(mission, unavailable, bookings, inputs.today, inputs.travel)
         used = used_days(bookings)
         if periods is None or any(
             not availability_misses(

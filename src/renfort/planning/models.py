@@ -118,3 +118,38 @@ class PoolGapRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"Pool gap refresh queued at {self.queued_at}" if self.queued_at else "idle"
+
+
+class RelaxationsStatus(models.TextChoices):
+    COMPUTING = "computing", _("Computing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MissionRelaxations(models.Model):
+    """What it would take to staff a mission (``planning.relaxations``): the relaxations of
+    its needs whose plan staffs it, computed in the background for one state of its inputs
+    (``fingerprint``). ``relaxations``: ``[{"changes": [{"kind", ..., "code", "params"}],
+    "experts": n}]``, fewest changes first."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
+    status = models.CharField(
+        max_length=10, choices=RelaxationsStatus.choices, default=RelaxationsStatus.COMPUTING
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    relaxations = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "fingerprint"], name="mission_relaxations_unique"
+            )
+        ]
+        verbose_name = _("mission relaxations")
+        verbose_name_plural = _("mission relaxations")
+
+    def __str__(self) -> str:
+        return f"Relaxations of mission {self.mission_id} ({self.status})"

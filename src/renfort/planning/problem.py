@@ -166,11 +166,17 @@ def _add_calendar(
 
 
 def _fits_working_days(
-    calendar: Calendar, first: datetime.date, last: datetime.date, duration: int
+    calendar: Calendar, first: datetime.date, last: datetime.date, duration: int, straddle: bool
 ) -> bool:
     """Whether some start from ``first`` holds ``duration`` working days by ``last`` (without
     straddling a weekend where the mission may not), as the planner reads the calendar."""
-    return any(spans(calendar, first, last, duration, straddle_allowed(duration, None)))
+    return any(spans(calendar, first, last, duration, straddle))
+
+
+def _straddle(mission: Mission) -> bool | None:
+    """``Mission.straddle_weekend`` as the planner reads it: ticked, a short mission may
+    straddle a weekend; unticked, the planner's default (only beyond five working days)."""
+    return True if mission.straddle_weekend else None
 
 
 def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
@@ -198,6 +204,7 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
     host = host_country(mission.location, countries)
     if mission.start is not None and mission.end is not None:
         entry["start"], entry["end"] = _iso(mission.start), _iso(mission.end)
+        # Fixed dates are taken as given: the calendar (and a straddle) changes nothing.
         _add_calendar(entry, host, mission.start, mission.end)
     elif mission.window_start is not None and mission.window_end is not None:
         duration = mission.duration_days or 0
@@ -211,14 +218,17 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
         entry["duration_days"] = duration
         # With the host's calendar, duration_days counts working days (docs/rules.md).
         calendar = _add_calendar(entry, host, mission.window_start, mission.window_end)
-        if calendar is not None and not _fits_working_days(
-            calendar, mission.window_start, mission.window_end, duration
-        ):
-            return None, _("its window is shorter than its duration")
-        if calendar is not None and not _fits_working_days(
-            calendar, window_start, mission.window_end, duration
-        ):
-            return None, _("too little of its window is left to hold its duration")
+        if calendar is not None:
+            straddle = straddle_allowed(duration, _straddle(mission))
+            entry["straddle_weekend"] = straddle
+            if not _fits_working_days(
+                calendar, mission.window_start, mission.window_end, duration, straddle
+            ):
+                return None, _("its window is shorter than its duration")
+            if not _fits_working_days(
+                calendar, window_start, mission.window_end, duration, straddle
+            ):
+                return None, _("too little of its window is left to hold its duration")
     else:
         return None, _("it has neither dates nor a window")
     entry["slots"] = [

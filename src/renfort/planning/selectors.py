@@ -34,6 +34,7 @@ from renfort.missions.eligibility import exclusions_of, needs_of, qualified_expe
 from renfort.missions.models import Assignment, AssignmentStatus, Mission, Slot, SlotRequirement
 from renfort.planning.messages import PlanNames, expert_ids, planner_message, topic_codes
 from renfort.planning.models import PlannerRun, PlannerRunStatus
+from renfort.planning.outlook import Outlook
 from renfort.roster.models import Expert, Skill, Topic
 
 
@@ -169,6 +170,8 @@ class MissionReview:
     end: datetime.date | None
     proposals: list[Proposal]
     reasons: list[str]
+    # Who could staff an unstaffed mission, and what it would take (the page adds it).
+    outlook: Outlook | None = None
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from renfort.planning.gap_snapshots import pool_gaps_refresh
+from renfort.planning.relaxations import mission_relaxations_compute
 from renfort.planning.solving import planner_run_execute
 
 
@@ -18,3 +19,9 @@ def planner_run_task(run_id: int) -> None:
 def pool_gaps_refresh_task() -> None:
     """Compute the pool gaps of the whole plan and store them as the latest snapshot."""
     pool_gaps_refresh()
+
+
+@task()
+def mission_relaxations_task(mission_id: int, fingerprint: str) -> None:
+    """Find the relaxations that would staff one mission, and store them."""
+    mission_relaxations_compute(mission_id=mission_id, fingerprint=fingerprint)

@@ -24,12 +24,15 @@ from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
+from renfort.missions.selectors import mission_for_user
 from renfort.planning import selectors, services
 from renfort.planning.charts import progress_chart
 from renfort.planning.forms import RunCreateForm, SwapForm
 from renfort.planning.gap_refresh import pool_gaps_refresh_request
 from renfort.planning.gap_selectors import pool_gaps_page
 from renfort.planning.models import PlannerRunStatus
+from renfort.planning.outlook import mission_outlooks
+from renfort.planning.relaxation_requests import outlooks_for_page, relaxations_request
 
 SECRETARIAT = Role.SECRETARIAT_COORDINATOR
 GAP_ROLES = (
@@ -99,7 +102,29 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
         "failure": selectors.run_failure(run) if run.status == PlannerRunStatus.FAILED else [],
         "previous_run": run.plan.get("previous_run"),
     }
+    review = context["review"]
+    if review is not None:
+        # Who could staff each unstaffed mission, and what it would take.
+        ids = [mr.mission.pk for mr in review.unstaffed if mr.mission is not None]
+        outlooks = outlooks_for_page(ids, ask=True) if ids else {}
+        for mr in review.unstaffed:
+            mr.outlook = outlooks.get(mr.mission.pk) if mr.mission is not None else None
     return render(request, "planner/run_detail.html", context)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def mission_relaxations(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Ask for what it would take to staff the mission (computed in the background); back to
+    the run page it was asked from, else the mission's page."""
+    mission = mission_for_user(request.user, pk)
+    outlook = mission_outlooks([mission.pk])[mission.pk]
+    if relaxations_request(outlook):
+        messages.success(request, _("What it would take is being computed."))
+    run = request.POST.get("run", "")
+    if run.isdigit():
+        return redirect("planner:run_detail", pk=int(run))
+    return redirect("missions:mission_detail", pk=mission.pk)
 
 
 @role_required(SECRETARIAT)

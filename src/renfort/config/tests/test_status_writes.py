@@ -25,6 +25,8 @@ ALLOWED = {
     # A planner run's own machine (queued, running, done, failed), written by its worker.
     ("planning/solving.py", "planner_run_execute"),
     ("planning/solving.py", "plan_apply"),
+    # The relaxations' computation mark (computing, done, failed), claimed again when lost.
+    ("planning/relaxation_requests.py", "relaxations_request"),
 }
 
 

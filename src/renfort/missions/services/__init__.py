@@ -21,7 +21,10 @@ from renfort.missions.services.missions import (
     requests_merge,
 )
 from renfort.missions.services.releases import assignment_release_decide
-from renfort.missions.services.schedule import mission_set_dates
+from renfort.missions.services.schedule import (
+    mission_set_dates,
+    mission_set_planning_options,
+)
 from renfort.missions.services.slots import SlotSpec, slot_add, slot_remove
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "mission_create",
     "mission_from_requests",
     "mission_set_dates",
+    "mission_set_planning_options",
     "mission_transition",
     "requests_accept",
     "requests_merge",

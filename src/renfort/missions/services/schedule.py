@@ -1,4 +1,5 @@
-"""Moving a mission in the calendar: its dates, with every assignment checked again."""
+"""Moving a mission in the calendar: its dates, with every assignment checked again, and what
+the planner may do with them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,14 @@ from django.utils.translation import gettext as _
 from renfort.accounts.models import User
 from renfort.accounts.services import notification_send
 from renfort.lib.dates import out_of_range
-from renfort.missions.locking import booking_refused, lock_assignments, lock_mission_commitments
+from renfort.missions.locking import (
+    booking_refused,
+    lock_assignments,
+    lock_mission,
+    lock_mission_commitments,
+)
 from renfort.missions.models import (
+    EDITABLE_MISSION_STATUSES,
     STAFFABLE_MISSION_STATUSES,
     Assignment,
     AssignmentStatus,
@@ -67,6 +74,31 @@ def mission_set_dates(
             },
             link=mission_link(mission),
         )
+    return mission
+
+
+@transaction.atomic
+def mission_set_planning_options(*, mission: Mission, straddle_weekend: bool, by: User) -> Mission:
+    """Set what the planner may do with the mission's dates: whether a short mission (five
+    working days or fewer of its host's calendar) may straddle a weekend.
+
+    Only while the planner may still choose its dates (draft, planned, scheduled); refused
+    once the mission is confirmed or later. ``by`` is the secretariat user (the view checks
+    the role).
+    """
+    mission = lock_mission(mission.pk)
+    if mission.status not in EDITABLE_MISSION_STATUSES:
+        raise ValidationError(
+            {
+                "straddle_weekend": _(
+                    "Mission %(mission)s is %(status)s: its planning options can no longer change."
+                )
+                % {"mission": mission.reference, "status": MissionStatus(mission.status).label}
+            }
+        )
+    if mission.straddle_weekend != straddle_weekend:
+        mission.straddle_weekend = straddle_weekend
+        mission.save(update_fields=["straddle_weekend"])
     return mission
 
 

@@ -22,12 +22,14 @@ from renfort.missions.forms import (
     AssignForm,
     DatesForm,
     ExcludeForm,
+    PlanningOptionsForm,
     SlotForm,
     SwapForm,
     TransitionForm,
 )
 from renfort.missions.models import (
     ASSIGNMENT_TRANSITIONS,
+    EDITABLE_MISSION_STATUSES,
     Assignment,
     AssignmentStatus,
     AssignmentStatusChange,
@@ -37,6 +39,7 @@ from renfort.missions.models import (
     SlotRequirement,
 )
 from renfort.missions.views.common import SECRETARIAT
+from renfort.planning.relaxation_requests import mission_outlook_for
 from renfort.roster.models import Expert, Topic
 
 # The secretariat moves an assignment along these steps from a mission's page; the expert
@@ -71,7 +74,7 @@ class KeptOut:
 
     expert: Expert
     kind: str
-    slot_code: str
+    slot: str  # its number on this page ("Slot 2"), not the planner's slot code
 
 
 def _shows_proposals(user: User, expert: Expert) -> bool:
@@ -174,8 +177,9 @@ def _slot_views(
             expert_pool(), beneficiaries, [held_of(a) for a in rows if a.is_active], excluded, bound
         )
         experts = {a.expert_id: a.expert for a in rows}
+        numbers = {slot.code: str(slot.position) for slot in slots}
         kept_out = [
-            KeptOut(experts[x.expert_id], x.kind, x.slot_code)
+            KeptOut(experts[x.expert_id], x.kind, numbers.get(x.slot_code, x.slot_code))
             for x in excluded.by_mission.get(mission.pk, {}).values()
         ]
     views: list[SlotView] = []
@@ -205,6 +209,7 @@ def render_detail(
     bound: dict[tuple[str, int], Any] | None = None,
     transition_form: TransitionForm | None = None,
     dates_form: DatesForm | None = None,
+    options_form: PlanningOptionsForm | None = None,
     slot_form: SlotForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -240,6 +245,8 @@ def render_detail(
             agreements_visible_to(user).filter(missions=mission).values_list("id", flat=True)
         ),
         "is_secretariat": is_secretariat,
+        # Who could staff each slot, and what it would take (planning: a view may read it).
+        "outlook": mission_outlook_for(user, mission),
     }
     if is_secretariat:
         topics = list(Topic.objects.order_by("name"))
@@ -248,6 +255,11 @@ def render_detail(
             initial={"start": mission.start, "end": mission.end}
         )
         context["slot_form"] = slot_form or SlotForm(topics=topics)
+        # Shown while the planner may still choose the dates, or to show why it was refused.
+        if options_form is not None or mission.status in EDITABLE_MISSION_STATUSES:
+            context["options_form"] = options_form or PlanningOptionsForm(
+                initial={"straddle_weekend": mission.straddle_weekend}
+            )
     return render(request, "missions/mission_detail.html", context, status=status)
 
 

@@ -28,7 +28,12 @@ from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
-from renfort.missions.forms import DatesForm, MissionFilterForm, TransitionForm
+from renfort.missions.forms import (
+    DatesForm,
+    MissionFilterForm,
+    PlanningOptionsForm,
+    TransitionForm,
+)
 from renfort.missions.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     Assignment,
@@ -192,3 +197,23 @@ def mission_set_dates(request: AuthedRequest, pk: int) -> HttpResponseBase:
             return done(request, mission, _("Dates set."))
     mission.refresh_from_db()
     return render_detail(request, mission, dates_form=form)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def mission_set_planning_options(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    mission = mission_for_user(request.user, pk)
+    form = PlanningOptionsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mission_set_planning_options(
+                mission=mission,
+                straddle_weekend=form.cleaned_data["straddle_weekend"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return done(request, mission, _("Planning options saved."))
+    mission.refresh_from_db()
+    return render_detail(request, mission, options_form=form)

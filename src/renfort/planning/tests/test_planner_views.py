@@ -342,7 +342,9 @@ def test_review_page_queries_are_bounded(
     )
     assert sum(1 for m in run.plan["missions"] if m["staffed"]) >= 4
     login(client, p.secretariat)
-    with django_assert_max_num_queries(12):
+    # Nine more for the unstaffed missions, whatever their number: who could staff them
+    # (planning.outlook.mission_outlooks) and what it would take (stored).
+    with django_assert_max_num_queries(21):
         assert client.get(reverse("planner:run_detail", args=[run.pk])).status_code == 200
 
 

@@ -1,0 +1,160 @@
+"""How many pool experts could take each slot of a mission: how many qualify (the pool and
+profile rules, ``eligibility.qualified_experts``, in SQL) and how many of those are free at the
+mission's dates, or at some start in what is left of its window (``availability_misses``:
+unavailable periods, other missions with their travel days, released days per year).
+
+A fixed number of queries whatever the pool and the number of slots: the qualified experts'
+ids and released days for every slot in one query (a union), their unavailable periods in one,
+their bookings on other missions in one. Nothing else of the pool is loaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import IntegerField, QuerySet, Value
+from django.utils import timezone
+
+from renfort.missions.eligibility import (
+    Needs,
+    Period,
+    availability_misses,
+    bookings_of,
+    qualified_experts,
+    travel_days,
+    used_days,
+)
+from renfort.missions.models import Mission
+from renfort.planning.gaps import periods_to_try
+from renfort.roster.models import Unavailability
+
+
+@dataclass(frozen=True)
+class Supply:
+    """The experts who qualify for one slot's needs, and those of them free in the mission's
+    dates or window (ids)."""
+
+    qualified: frozenset[int] = frozenset()
+    free: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The dates a count is made for: the mission's, or widened (``relaxations``)."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+    window_start: datetime.date | None
+    window_end: datetime.date | None
+    duration_days: int | None
+
+    @classmethod
+    def of(cls, mission: Mission) -> Dates:
+        return cls(
+            mission.start,
+            mission.end,
+            mission.window_start,
+            mission.window_end,
+            mission.duration_days,
+        )
+
+
+def _qualified_ids(needs: Sequence[Needs]) -> tuple[list[set[int]], dict[int, int]]:
+    """For each needs, the ids of the experts who qualify, and their released days per year:
+    one query for all of them."""
+    parts: list[QuerySet[Any]] = [
+        qualified_experts(n)
+        .order_by()
+        .annotate(k=Value(k, output_field=IntegerField()))
+        .values_list("pk", "released_days_per_year", "k")
+        for k, n in enumerate(needs)
+    ]
+    out: list[set[int]] = [set() for _ in needs]
+    released: dict[int, int] = {}
+    if not parts:
+        return out, released
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for pk, days, k in rows:
+        out[k].add(pk)
+        released[pk] = days
+    return out, released
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One count to make: a slot's needs, at its mission's dates (or ``dates``)."""
+
+    mission: Mission
+    needs: Needs
+    dates: Dates | None = None
+
+
+def supply(asks: Sequence[Ask], *, today: datetime.date | None = None) -> list[Supply]:
+    """For each ask, who qualifies and who of them is free: three queries for all of them.
+    Bookings on the ask's own mission do not count (its crew may move)."""
+    today = today or timezone.localdate()
+    qualified, released = _qualified_ids([a.needs for a in asks])
+    ids = set(released)
+    unavailable: dict[int, list[Period]] = defaultdict(list)
+    for pk, start, end in Unavailability.objects.filter(expert_id__in=ids).values_list(
+        "expert_id", "start", "end"
+    ):
+        unavailable[pk].append(Period(start, end))
+    bookings = bookings_of(ids) if ids else {}
+    travel = travel_days()
+    out = []
+    for ask, found in zip(asks, qualified, strict=True):
+        at = copy.copy(ask.mission)
+        d = ask.dates or Dates.of(ask.mission)
+        at.start, at.end = d.start, d.end
+        at.window_start, at.window_end, at.duration_days = (
+            d.window_start,
+            d.window_end,
+            d.duration_days,
+        )
+        free = {
+            pk
+            for pk in found
+            if _free(
+                at,
+                unavailable.get(pk, []),
+                [b for b in bookings.get(pk, []) if b.mission_id != at.pk],
+                released[pk],
+                today,
+                travel,
+            )
+        }
+        out.append(Supply(frozenset(found), frozenset(free)))
+    return out
+
+
+def _free(
+    mission: Mission,
+    unavailable: Sequence[Period],
+    bookings: Sequence[Any],
+    released: int,
+    today: datetime.date,
+    travel: int,
+) -> bool:
+    """Free at the mission's dates, or at some start left in its window (always, without)."""
+    periods = periods_to_try(mission, unavailable, bookings, today, travel)
+    if periods is None:
+        return True
+    used = used_days(bookings)
+    return any(
+        not availability_misses(
+            start=start,
+            end=end,
+            unavailable=unavailable,
+            busy=bookings,
+            used=used,
+            cap=released,
+            travel=travel,
+        )
+        for start, end in periods
+    )
