@@ -22,6 +22,8 @@ from renfort.missions.eligibility import (
     Held,
     bookings_of,
     bookings_outside,
+    crew_of,
+    exclusions_of,
     expert_misses,
     slot_facts,
     travel_days,
@@ -112,3 +114,20 @@ def candidates(
         )
     }
     return of_category, fitting
+
+
+def slot_candidates(
+    slot: Slot, pool: Pool | None = None, *, exclude: Assignment | None = None
+) -> tuple[list[Expert], set[int]]:
+    """``candidates`` for one slot, with its mission's beneficiaries, crew and exclusions
+    loaded here: the form of a single slot (assign, swap, exclude, offer). ``pool`` defaults
+    to the whole active pool."""
+    mission_id = slot.mission_id
+    return candidates(
+        slot,
+        expert_pool() if pool is None else pool,
+        beneficiaries=slot.mission.beneficiaries.all(),
+        crew=crew_of([mission_id]).get(mission_id, []),
+        excluded=exclusions_of([mission_id]),
+        exclude=exclude,
+    )

@@ -22,7 +22,7 @@ from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
-from renfort.missions.candidates import Pool, candidates, expert_pool
+from renfort.missions.candidates import Pool, candidates, expert_pool, slot_candidates
 from renfort.missions.eligibility import Exclusions, crew_of, exclusions_of
 from renfort.missions.forms import MatrixFilterForm, OfferForm
 from renfort.missions.models import (
@@ -168,13 +168,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
         ),
         pk=pk,
     )
-    experts, fitting = candidates(
-        slot,
-        _offering_pool(request.user),
-        beneficiaries=slot.mission.beneficiaries.all(),
-        crew=crew_of([slot.mission_id]).get(slot.mission_id, []),
-        excluded=exclusions_of([slot.mission_id]),
-    )
+    experts, fitting = slot_candidates(slot, _offering_pool(request.user))
     form = OfferForm(
         request.POST or None,
         experts=experts,

@@ -18,8 +18,7 @@ from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
 from renfort.missions import services
-from renfort.missions.candidates import candidates, expert_pool
-from renfort.missions.eligibility import crew_of, exclusions_of
+from renfort.missions.candidates import slot_candidates
 from renfort.missions.forms import AssignForm, ExcludeForm, SlotForm, SwapForm
 from renfort.missions.models import (
     Assignment,
@@ -87,13 +86,7 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Put an expert in a slot by hand; every rule is checked and the broken one named."""
     slot = _slot_for_user(request, pk)
     mission = slot.mission
-    experts, fitting = candidates(
-        slot,
-        expert_pool(),
-        beneficiaries=mission.beneficiaries.all(),
-        crew=crew_of([mission.pk]).get(mission.pk, []),
-        excluded=exclusions_of([mission.pk]),
-    )
+    experts, fitting = slot_candidates(slot)
     form = AssignForm(
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
     )
@@ -124,14 +117,7 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Replace the expert of an assignment; every rule is checked for the new one."""
     assignment = _assignment_for_user(request, pk)
     mission = assignment.slot.mission
-    experts, fitting = candidates(
-        assignment.slot,
-        expert_pool(),
-        beneficiaries=mission.beneficiaries.all(),
-        crew=crew_of([mission.pk]).get(mission.pk, []),
-        excluded=exclusions_of([mission.pk]),
-        exclude=assignment,
-    )
+    experts, fitting = slot_candidates(assignment.slot, exclude=assignment)
     form = SwapForm(
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_swap{assignment.pk}_%s"
     )
@@ -203,14 +189,7 @@ def slot_exclusion_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     slot = _slot_for_user(request, pk)
     mission = slot.mission
     current = slot.assignments.active().first()
-    experts, fitting = candidates(
-        slot,
-        expert_pool(),
-        beneficiaries=mission.beneficiaries.all(),
-        crew=crew_of([mission.pk]).get(mission.pk, []),
-        excluded=exclusions_of([mission.pk]),
-        exclude=current,
-    )
+    experts, fitting = slot_candidates(slot, exclude=current)
     form = ExcludeForm(
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
     )
