@@ -156,11 +156,3 @@ def assignment_history_add(
         note_code=note_code,
         note_params=note_params,
     )
-
-
-def active_assignments(mission: Mission) -> list[Assignment]:
-    return list(
-        Assignment.objects.active()
-        .filter(slot__mission=mission)
-        .select_related("expert__user", "expert__home_administration", "slot__mission")
-    )

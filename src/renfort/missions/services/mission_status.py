@@ -25,7 +25,6 @@ from renfort.missions.models import (
     MissionStatus,
 )
 from renfort.missions.services.common import (
-    active_assignments,
     assignment_status_write,
     expert_users,
     history_add,
@@ -37,7 +36,9 @@ from renfort.missions.services.common import (
 from renfort.roster.models import ReleaseStatus
 
 
-def _mission_guard(mission: Mission, to_status: str, note: str) -> list[str]:
+def _mission_guard(
+    mission: Mission, assignments: list[Assignment], to_status: str, note: str
+) -> list[str]:
     """What forbids ``to_status`` beyond the transition table."""
     problems: list[str] = list(length_errors(Mission, cancel_reason=note.strip()).values())
     names = {"mission": mission.reference}
@@ -62,7 +63,7 @@ def _mission_guard(mission: Mission, to_status: str, note: str) -> list[str]:
             % names
         )
     if to_status == MissionStatus.CONFIRMED:
-        held = {a.slot_id: a for a in active_assignments(mission)}
+        held = {a.slot_id: a for a in assignments}
         for slot in mission.slots.all():
             a = held.get(slot.pk)
             if a is None:
@@ -127,7 +128,7 @@ def mission_transition(
     # Its experts, the mission, its assignments (missions/locking.py); the guard then reads
     # them fresh: a release refused meanwhile is seen, and none can be refused until we commit.
     mission, _experts = lock_mission_commitments(mission.pk)
-    lock_assignments(mission=mission)
+    assignments = lock_assignments(mission=mission)
     error = transition_error(
         _("Mission %(mission)s") % {"mission": mission.reference},
         mission.status,
@@ -137,7 +138,7 @@ def mission_transition(
     )
     if error:
         raise ValidationError(error)
-    problems = _mission_guard(mission, to_status, note)
+    problems = _mission_guard(mission, assignments, to_status, note)
     if problems:
         raise ValidationError(problems)
 
@@ -150,7 +151,6 @@ def mission_transition(
     mission.save(update_fields=fields)
     note_params = {"mission": mission.reference} if note_code else None
     history_add(mission, from_status, to_status, by, note.strip(), note_code, note_params)
-    assignments = active_assignments(mission)
 
     if to_status == MissionStatus.PLANNED:
         for req in mission.requests.filter(status=RequestStatus.ACCEPTED):
