@@ -57,7 +57,7 @@ test: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/renfort bench -o docs/benchmarks.md
+	$(BIN)/renfort bench --real-calendar -o docs/benchmarks.md
 
 worker: install
 	$(BIN)/renfort worker

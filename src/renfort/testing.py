@@ -32,6 +32,8 @@ from renfort.missions.models import (
     Slot,
     SlotRequirement,
 )
+from renfort.missions.terms import terms_of
+from renfort.missions.terms_models import TermsConfirmation
 from renfort.roster.models import (
     Category,
     Expert,
@@ -492,6 +494,19 @@ def persona_mission(p: Personas, **kwargs: Any) -> Mission:
         missions=[mission],
     )
     return mission
+
+
+def confirm_terms(mission: Mission) -> list[TermsConfirmation]:
+    """Every beneficiary administration confirms the mission's terms of reference as they are
+    now (what their member focal points do on the terms page), so that the mission can be
+    confirmed; written straight to the ORM, like the other helpers."""
+    terms = terms_of(mission)
+    return [
+        TermsConfirmation.objects.get_or_create(
+            mission=mission, organisation=org, fingerprint=terms.fingerprint
+        )[0]
+        for org in terms.beneficiaries
+    ]
 
 
 def row_counts() -> dict[str, int]:

@@ -1,26 +1,58 @@
-"""Reads of agreements that depend on who asks."""
+"""Reads of agreements that depend on who asks, and the money each one holds."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from renfort.accounts.models import Role, User
-from renfort.agreements.models import Agreement, AgreementParty
+from renfort.accounts.models import OrganisationKind, Role, User
+from renfort.agreements.models import (
+    COMMITTED_MISSION_STATUSES,
+    ActualCost,
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    BudgetLine,
+    MissionFunding,
+)
+from renfort.missions.models import Mission
+from renfort.missions.selectors import missions_in_period
+
+ZERO = Decimal("0")
+# How many missions the funding form suggests (the field takes any reference).
+SUGGESTED_MISSIONS = 50
 
 
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:
-    """All agreements for the secretariat; otherwise those the user's organisation is a
-    party to (in any role). Experts see none."""
+    """All agreements for the secretariat. A regional coordinator: those covering the
+    region's members (a member administration of the region, or the regional office, is a
+    party; or a mission it funds has a beneficiary in the region). Others: those their
+    organisation is a party to, in any role. Experts see none."""
     qs = Agreement.objects.all()
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.role == Role.SECRETARIAT_COORDINATOR:
         return qs
-    if user.role == Role.EXPERT or user.organisation_id is None:
+    org = user.organisation
+    if user.role == Role.EXPERT or org is None:
         return qs.none()
-    ids = AgreementParty.objects.filter(organisation_id=user.organisation_id).values("agreement_id")
-    return qs.filter(id__in=ids)
+    own = AgreementParty.objects.filter(organisation=org).values("agreement_id")
+    if user.role == Role.REGIONAL_COORDINATOR:
+        if not org.region:
+            return qs.filter(id__in=own)
+        members = AgreementParty.objects.filter(
+            organisation__kind=OrganisationKind.MEMBER_ADMINISTRATION,
+            organisation__region=org.region,
+        ).values("agreement_id")
+        funded = MissionFunding.objects.filter(mission__beneficiaries__region=org.region).values(
+            "agreement_id"
+        )
+        return qs.filter(Q(id__in=own) | Q(id__in=members) | Q(id__in=funded))
+    return qs.filter(id__in=own)
 
 
 def agreement_for_user(user: User, pk: int) -> Agreement:
@@ -29,3 +61,107 @@ def agreement_for_user(user: User, pk: int) -> Agreement:
         return agreements_visible_to(user).get(pk=pk)
     except Agreement.DoesNotExist as exc:
         raise Http404("No such agreement.") from exc
+
+
+def document_for_user(user: User, agreement_pk: int, pk: int) -> AgreementDocument:
+    """A document of an agreement the user may see; 404 otherwise (another party's too)."""
+    agreement = agreement_for_user(user, agreement_pk)
+    try:
+        return agreement.documents.get(pk=pk)
+    except AgreementDocument.DoesNotExist as exc:
+        raise Http404("No such document.") from exc
+
+
+def _sum(qs: QuerySet[MissionFunding] | QuerySet[ActualCost]) -> Subquery:
+    return Subquery(
+        qs.order_by().values("agreement").annotate(n=Sum("amount")).values("n"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def with_money(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Annotate ``committed`` and ``spent`` (correlated subqueries: a page computes its rows
+    only)."""
+    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+    committed = MissionFunding.objects.filter(
+        agreement=OuterRef("pk"), mission__status__in=COMMITTED_MISSION_STATUSES
+    )
+    spent = ActualCost.objects.filter(agreement=OuterRef("pk"))
+    return qs.annotate(committed=Coalesce(_sum(committed), zero), spent=Coalesce(_sum(spent), zero))
+
+
+@dataclass
+class Money:
+    """What a budget (an agreement's, or a line's) holds: ``allocated`` to the missions it
+    funds, ``committed`` to those confirmed or later, ``spent`` as actual costs."""
+
+    budget: Decimal = ZERO
+    allocated: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def available(self) -> Decimal:
+        """Still free to fund missions with."""
+        return self.budget - self.allocated
+
+
+@dataclass
+class AgreementMoney:
+    total: Money
+    lines: list[tuple[BudgetLine, Money]] = field(default_factory=list)
+    # Funded with no budget line (links made before lines existed).
+    unassigned: Money = field(default_factory=Money)
+
+
+def agreement_money(agreement: Agreement) -> AgreementMoney:
+    """Budget, allocated, committed and spent, for the agreement and each line (3 queries)."""
+    lines = list(agreement.lines.all())
+    by_line: dict[int | None, Money] = {line.pk: Money(budget=line.amount) for line in lines}
+    by_line[None] = Money()
+    committed = Q(mission__status__in=COMMITTED_MISSION_STATUSES)
+    for row in (
+        agreement.fundings.order_by()
+        .values("budget_line")
+        .annotate(allocated=Sum("amount"), committed=Sum("amount", filter=committed))
+    ):
+        money = by_line.setdefault(row["budget_line"], Money())
+        money.allocated, money.committed = row["allocated"] or ZERO, row["committed"] or ZERO
+    for row in agreement.actual_costs.order_by().values("budget_line").annotate(n=Sum("amount")):
+        by_line.setdefault(row["budget_line"], Money()).spent = row["n"] or ZERO
+    total = Money(budget=agreement.budget)
+    for money in by_line.values():
+        total.allocated += money.allocated
+        total.committed += money.committed
+        total.spent += money.spent
+    return AgreementMoney(
+        total=total, lines=[(line, by_line[line.pk]) for line in lines], unassigned=by_line[None]
+    )
+
+
+def fundings_visible_to(user: User, mission: Mission) -> QuerySet[MissionFunding]:
+    """The fundings of ``mission`` by agreements the user may see."""
+    return (
+        MissionFunding.objects.filter(
+            mission=mission, agreement__in=agreements_visible_to(user).values("id")
+        )
+        .select_related("agreement", "budget_line")
+        .order_by("agreement__reference")
+    )
+
+
+def missions_to_fund(agreement: Agreement) -> list[Mission]:
+    """A few missions the agreement could fund (suggested beside the reference field): live,
+    within its period, not funded by it yet; those of its parties first."""
+    qs = (
+        missions_in_period(Mission.objects.live(), agreement.start, agreement.end)
+        .exclude(id__in=agreement.fundings.values("mission_id"))
+        .order_by("start", "window_start", "reference")
+    )
+    parties = agreement.parties.values("organisation_id")
+    theirs = list(qs.filter(beneficiaries__in=parties).distinct()[:SUGGESTED_MISSIONS])
+    if len(theirs) < SUGGESTED_MISSIONS:
+        seen = {m.pk for m in theirs}
+        others = qs.exclude(id__in=seen)[: SUGGESTED_MISSIONS - len(theirs)]
+        theirs += list(others)
+    return theirs

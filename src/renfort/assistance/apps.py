@@ -7,4 +7,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Requests for assistance")
 
     def ready(self) -> None:
-        from renfort.assistance import messages  # noqa: F401  (registers the app's message kinds)
+        from renfort.assistance import (
+            consultation_messages,  # noqa: F401  (consultations)
+            messages,  # noqa: F401  (registers the app's message kinds)
+        )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renfort.accounts.models import Organisation
+from renfort.accounts.models import Organisation, Region
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
@@ -135,3 +136,78 @@ class RequestStatusChange(StatusChangeBase):
 
     def __str__(self) -> str:
         return f"{self.request.reference}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Opinion(models.TextChoices):
+    """A regional coordinator's opinion on a request the secretariat consults them about."""
+
+    SUPPORT = "support", _("Support")
+    CONDITIONS = "conditions", _("Support with conditions")
+    OPPOSE = "oppose", _("Do not support")
+
+
+class Consultation(models.Model):
+    """Before accepting a request, the secretariat asks the coordinator of a requesting
+    administration's region for an opinion (``ConsultationAnswer``): once per region."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="consultations")
+    region = models.CharField(_("WCO region"), max_length=4, choices=Region.choices)
+    question = models.TextField(_("question"), max_length=SHORT_TEXT)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "region"], name="one_consultation_per_request_region"
+            ),
+            *length_checks(question=SHORT_TEXT),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.region}"
+
+    @property
+    def given(self) -> ConsultationAnswer | None:
+        """The answer, if the coordinator has given one."""
+        try:
+            return self.answer
+        except ObjectDoesNotExist:
+            return None
+
+
+class ConsultationAnswer(models.Model):
+    """The coordinator's answer: one per consultation (the database refuses a second)."""
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, related_name="answer"
+    )
+    opinion = models.CharField(_("opinion"), max_length=12, choices=Opinion.choices)
+    comment = models.TextField(_("comment"), max_length=SHORT_TEXT, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("answered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation answer")
+        verbose_name_plural = _("consultation answers")
+        constraints = length_checks(comment=SHORT_TEXT)
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.opinion}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renfort.assistance import views
+from renfort.assistance import consultation_views, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -17,4 +17,14 @@ urlpatterns = [
     path("<int:pk>/appraise/", views.request_appraise, name="request_appraise"),
     path("<int:pk>/accept/", views.request_accept, name="request_accept"),
     path("<int:pk>/decline/", views.request_decline, name="request_decline"),
+    path(
+        "<int:pk>/consultation/",
+        consultation_views.consultation_ask,
+        name="consultation_ask",
+    ),
+    path(
+        "consultations/<int:pk>/answer/",
+        consultation_views.consultation_answer,
+        name="consultation_answer",
+    ),
 ]

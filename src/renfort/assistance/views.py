@@ -19,6 +19,8 @@ from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.assistance import services
+from renfort.assistance.consultation_selectors import attach_consultations
+from renfort.assistance.consultation_views import consultation_panel
 from renfort.assistance.forms import DeclineForm, MergeForm, RequestFilterForm, RequestForm
 from renfort.assistance.models import (
     APPRAISAL_REQUEST_STATUSES,
@@ -123,6 +125,7 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
             .order_by("created_at", "id")
         )
     return {
+        **consultation_panel(user, req),
         "req": req,
         "duplicates": duplicates,
         "administrations": list(req.administrations.all()),
@@ -249,6 +252,7 @@ def _queue_page(request: AuthedRequest, merge_form: MergeForm) -> HttpResponse:
     page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     attach_duplicates(rows)
+    attach_consultations(rows)
     return render(
         request,
         "assistance/appraisal_queue.html",
@@ -269,6 +273,7 @@ def _row(request: AuthedRequest, req: Request, **extra: Any) -> HttpResponse:
         .get(pk=req.pk)
     )
     attach_duplicates([fresh])
+    attach_consultations([fresh])
     return render(request, "assistance/appraisal_queue.html#queue-row", {"r": fresh, **extra})
 
 

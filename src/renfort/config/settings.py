@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "renfort.planning",
     "renfort.agreements",
     "renfort.results",
+    "renfort.exports",
     "renfort.demo",
 ]
 
@@ -148,6 +149,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (agreement documents) live under MEDIA_ROOT and are served only by views that
+# check who asks (agreements/views/documents.py): there is no public media URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+AGREEMENT_DOCUMENT_MAX_BYTES = int(os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -190,3 +195,10 @@ PLANNER_RELAXATIONS_ON_READ = True
 PLANNER_STALL_S = float(os.environ.get("PLANNER_STALL_S", "0.5"))
 PLANNER_TIE_BREAK_S = float(os.environ.get("PLANNER_TIE_BREAK_S", "1.5"))
 WHITENOISE_USE_FINDERS = True
+
+# IATI export (docs/iati.md): the reporting organisation's IATI identifier and type (40:
+# multilateral), and the address naming the project's own topic vocabulary (sector vocabulary 99).
+# The default identifier is a placeholder: a publisher sets its registered one.
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "XI-RENFORT")
+IATI_REPORTING_ORG_TYPE = os.environ.get("IATI_REPORTING_ORG_TYPE", "40")
+IATI_TOPIC_VOCABULARY_URI = os.environ.get("IATI_TOPIC_VOCABULARY_URI", "urn:renfort:topics")

@@ -5,6 +5,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from renfort.config.settings import *  # noqa: F403
 
@@ -21,6 +22,8 @@ PLANNER_TIME_LIMIT_S = 2.0
 # refresh turn it on (planning/tests/test_gaps.py).
 POOL_GAPS_REFRESH_ON_CHANGE = False
 PLANNER_RELAXATIONS_ON_READ = False
+# Uploaded documents go to a scratch folder per test process, never under the checkout's var/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"renfort-test-media-{os.getpid()}"
 
 # Several test runs on one machine (parallel developers, a benchmark beside the suite) each
 # take their own test database when RENFORT_TEST_DB names one. SQLite tests use a file, one per

@@ -13,6 +13,8 @@ urlpatterns = [
     path("missions/", include("renfort.missions.urls")),
     path("planner/", include("renfort.planning.urls")),
     path("agreements/", include("renfort.agreements.urls")),
+    path("results/", include("renfort.results.urls")),
+    path("exports/", include("renfort.exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

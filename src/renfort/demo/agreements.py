@@ -1,20 +1,17 @@
-"""Agreements that fund the missions, and the results they pursue: objectives, indicators and
-their quarterly measures."""
+"""Agreements that fund the missions (the results they pursue: ``demo/results.py``)."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
 from renfort.accounts.models import Organisation, Region
 from renfort.agreements import services as agreements
-from renfort.agreements.models import AgreementKind, PartyRole
-from renfort.demo import texts
+from renfort.agreements.models import Agreement, AgreementKind, PartyRole
+from renfort.demo import funding
 from renfort.demo.context import DEMO_LENDER, DEMO_MEMBER, MS, BuildContext
 from renfort.missions.models import Mission
-from renfort.results import services as results
 
 
 class _AgreementSpec(NamedTuple):
@@ -35,28 +32,57 @@ class _Funded(NamedTuple):
 
 
 def build_agreements(ctx: BuildContext) -> None:
+    """The agreements of each kind, with budget lines, the missions they fund and what those
+    cost (``demo/funding.py``), a signed copy of two, and a bilateral one still in draft."""
     funded = _Funded(defaultdict(list), defaultdict(list))
+    fresh = Mission.objects.in_bulk([m.pk for _plan, m in ctx.missions])
     for plan, mission in ctx.missions:
         if plan.status == MS.CANCELLED:
             continue  # an agreement cannot fund a cancelled mission
-        funded.by_region[plan.beneficiaries[0].region].append(mission)
+        funded.by_region[plan.beneficiaries[0].region].append(fresh[mission.pk])
         for b in plan.beneficiaries:
-            funded.by_member[b.country].append(mission)
+            funded.by_member[b.country].append(fresh[mission.pk])
+    funding.build_rates(ctx, list(fresh.values()))
+    funds: list[tuple[Agreement, list[Mission]]] = []
     for spec in [*_african_agreements(ctx, funded), *_other_agreements(ctx, funded)]:
-        agreement = agreements.agreement_create(
-            reference=f"AG-{ctx.anchor.year}-{spec.number:03d}",
-            title=spec.title,
-            kind=spec.kind,
-            budget=Decimal(spec.budget),
-            currency=spec.currency,
-            parties=spec.parties,
-            start=ctx.day(-365),
-            end=ctx.day(2 * 365),
-            missions=(),
-        )
-        for mission in spec.missions:
-            agreements.agreement_fund_mission(agreement=agreement, mission=mission)
+        agreement = _create(ctx, spec)
+        funding.add_lines(ctx, agreement)
+        funding.activate(ctx, agreement)
+        funds.append((agreement, spec.missions))
         ctx.agreements.append(agreement)
+    funding.fund(ctx, funds)
+    for agreement in ctx.agreements[:2]:
+        funding.attach_signed_copy(ctx, agreement)
+    draft = _create(
+        ctx,
+        _AgreementSpec(
+            7,
+            "French–Kenyan cooperation on e-commerce controls (in preparation)",
+            AgreementKind.BILATERAL,
+            "120000",
+            "EUR",
+            [
+                (ctx.members[DEMO_LENDER], PartyRole.FUNDING),
+                (ctx.members[DEMO_MEMBER], PartyRole.BENEFICIARY),
+            ],
+            [],
+        ),
+    )
+    funding.add_lines(ctx, draft)
+
+
+def _create(ctx: BuildContext, spec: _AgreementSpec) -> Agreement:
+    return agreements.agreement_create(
+        reference=f"AG-{ctx.anchor.year}-{spec.number:03d}",
+        title=spec.title,
+        kind=spec.kind,
+        budget=Decimal(spec.budget),
+        currency=spec.currency,
+        parties=spec.parties,
+        start=ctx.day(-365),
+        end=ctx.day(2 * 365),
+        by=ctx.coordinator,
+    )
 
 
 def _members(ctx: BuildContext, *codes: str) -> list[Organisation]:
@@ -155,41 +181,3 @@ def _other_agreements(ctx: BuildContext, funded: _Funded) -> list[_AgreementSpec
             funded.by_region[Region.AMERICAS_CARIBBEAN][:6],
         ),
     ]
-
-
-def build_results(ctx: BuildContext) -> None:
-    """One objective per ``texts.OBJECTIVE_TEXTS``, with an indicator measured three times."""
-    done = [m for p, m in ctx.missions if p.status in {MS.CLOSED, MS.REPORTED, MS.DELIVERED}]
-    for i, spec in enumerate(texts.OBJECTIVE_TEXTS):
-        agreement = ctx.agreements[spec.agreement]
-        missions = list(agreement.missions.all()[:3]) or done[i : i + 2]
-        objective = results.objective_create(
-            title=spec.title,
-            level=spec.level,
-            description=f"{spec.title}, pursued under {agreement.reference} “{agreement.title}”.",
-            missions=missions,
-            agreements=[agreement],
-            requests=[r for m in missions for r in m.requests.all()][:3],
-        )
-        baseline, target = Decimal(spec.baseline), Decimal(spec.target)
-        indicator = results.indicator_create(
-            objective=objective,
-            name=spec.indicator,
-            unit=spec.unit,
-            baseline=baseline,
-            target=target,
-            baseline_date=ctx.day(-365),
-            target_date=ctx.day(2 * 365),
-        )
-        # A third of the way in time, about a third of the way to the target.
-        places = Decimal("0.1") if spec.unit in {"%", "hours"} else Decimal("1")
-        for quarter in range(3):
-            start = ctx.day(-365 + 91 * quarter)
-            share = Decimal(quarter + 1) / 9 * Decimal(ctx.rng.choice(["0.7", "1", "1.2"]))
-            results.indicator_actual_record(
-                indicator=indicator,
-                period_start=start,
-                period_end=start + datetime.timedelta(days=90),
-                value=(baseline + (target - baseline) * share).quantize(places),
-                note="Measured by the administration's statistics unit.",
-            )

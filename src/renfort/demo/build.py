@@ -27,7 +27,7 @@ from django.test.utils import override_settings
 from renfort.accounts.models import Organisation, OrganisationKind
 from renfort.agreements.models import Agreement
 from renfort.assistance.models import Request
-from renfort.demo.agreements import build_agreements, build_results
+from renfort.demo.agreements import build_agreements
 from renfort.demo.context import BuildContext
 from renfort.demo.experts import build_experts
 from renfort.demo.inboxes import welcome
@@ -36,6 +36,7 @@ from renfort.demo.missions import realise
 from renfort.demo.organisations import build_organisations, build_users
 from renfort.demo.plans import plan_missions
 from renfort.demo.requests import build_open_requests
+from renfort.demo.results import build_results
 from renfort.demo.timeline import Timeline
 from renfort.missions.models import Assignment, Mission
 from renfort.planning.gap_snapshots import pool_gaps_refresh

@@ -1,6 +1,6 @@
 """Writing a planned mission through the services, as users would: its requests, the mission,
-its staffing (proposals, invitations, declines, releases), and each step to its final status,
-with reports and evaluations for the missions done."""
+its staffing (proposals, invitations, declines, releases), and each step to its final status
+(delivered at the latest: reports and evaluations come with ``demo/results.py``)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from renfort.missions.models import (
     MissionType,
     Slot,
 )
+from renfort.missions.services import terms
 from renfort.results import services as results
 from renfort.roster.models import ReleaseStatus
 
@@ -217,30 +218,35 @@ def _accept_and_release(ctx: BuildContext, live: list[tuple[SlotPlan, Assignment
 
 
 def _advance(ctx: BuildContext, plan: MissionPlan, mission: Mission) -> None:
-    """A staffed mission from planned to its final status, reports and evaluations included."""
+    """A staffed mission from planned to its final status, delivered at the latest: its
+    reports and evaluations, which take it on to reported and closed, come with the results
+    (``demo/results.py``, after the agreements)."""
     status = plan.status
     mission = _move(ctx, mission, MS.SCHEDULED)
     if status == MS.SCHEDULED:
+        # Its beneficiaries are asked to confirm the terms of reference (the demo member's).
+        terms.terms_send(mission=mission, by=ctx.coordinator)
         return
+    for b in plan.beneficiaries:
+        terms.terms_confirm(mission=mission, by=ctx.focal[b.country])
     mission = _move(ctx, mission, MS.CONFIRMED)
     if status == MS.CONFIRMED:
         return
-    mission = _move(ctx, mission, MS.DELIVERED)
-    if status == MS.DELIVERED:
-        return
-    # The first report moves the mission to reported.
-    mission = _report(ctx, mission, plan)
-    if status == MS.REPORTED:
-        return
-    _evaluate(ctx, mission, plan)
-    mission = _move(ctx, mission, MS.CLOSED)
-    for request in mission.requests.filter(status=RequestStatus.DELIVERED):
-        assistance.request_transition(
-            request=request,
-            to_status=RequestStatus.CLOSED,
-            by=ctx.coordinator,
-            note="Closed: report received and evaluated.",
-        )
+    _deliver(ctx, mission)
+
+
+def _deliver(ctx: BuildContext, mission: Mission) -> None:
+    """Delivered with the days it actually ran: every fourth mission (by reference) started
+    a day late."""
+    assert mission.start is not None and mission.end is not None
+    late = int(mission.reference.rsplit("-", 1)[-1]) % 4 == 0
+    results.mission_deliver(
+        mission=mission,
+        by=ctx.coordinator,
+        actual_start=mission.start + datetime.timedelta(days=1 if late else 0),
+        actual_end=mission.end,
+        today=ctx.today,
+    )
 
 
 def _cancel(ctx: BuildContext, mission: Mission) -> None:
@@ -253,27 +259,3 @@ def _cancel(ctx: BuildContext, mission: Mission) -> None:
                 by=ctx.coordinator,
                 note="Closed: the administration withdrew the need.",
             )
-
-
-def _report(ctx: BuildContext, mission: Mission, plan: MissionPlan) -> Mission:
-    author = next(s.expert for s in plan.slots if s.expert is not None)
-    k = ctx.rng.randrange(len(texts.REPORT_SUMMARIES))
-    results.mission_report_submit(
-        mission=mission,
-        author=author.expert,
-        by=author.expert.user or ctx.coordinator,
-        summary=texts.REPORT_SUMMARIES[k],
-        outcomes=texts.REPORT_OUTCOMES[k],
-        recommendations=texts.REPORT_RECOMMENDATIONS[k],
-    )
-    return Mission.objects.get(pk=mission.pk)
-
-
-def _evaluate(ctx: BuildContext, mission: Mission, plan: MissionPlan) -> None:
-    for b in plan.beneficiaries[:2]:
-        results.evaluation_submit(
-            mission=mission,
-            by=ctx.focal[b.country],
-            rating=ctx.rng.choice([3, 4, 4, 5, 5]),
-            comments=ctx.rng.choice(texts.EVALUATION_COMMENTS),
-        )

@@ -15,6 +15,7 @@ from renfort.missions.models import (
     MissionStatus,
     MissionStatusChange,
     Slot,
+    SlotExclusion,
     SlotRequirement,
 )
 
@@ -29,6 +30,10 @@ def _withdraw(assignment: Assignment, by: User, reason: str) -> None:
     services.assignment_transition(
         assignment=assignment, to_status=AssignmentStatus.WITHDRAWN, by=by, reason=reason
     )
+
+
+def _let_back(exclusion: SlotExclusion, by: User, reason: str) -> None:
+    services.slot_exclusion_remove(exclusion=exclusion, by=by)
 
 
 class SlotInline(admin.TabularInline):
@@ -66,6 +71,23 @@ class SlotAdmin(admin.ModelAdmin):
 class SlotRequirementAdmin(admin.ModelAdmin):
     list_display = ["slot", "topic", "level"]
     list_select_related = ["slot__mission", "topic"]
+
+
+@admin.register(SlotExclusion)
+class SlotExclusionAdmin(HistoryAdmin):
+    """Exclusions are read here, never written by hand: they are made on the mission's page
+    and lifted by ``slot_exclusion_remove`` (the action below), which lock the expert, then the
+    mission; exclusions the rules derive (a decline, a withdrawal, a refused release) are not
+    rows and live with their assignments."""
+
+    list_display = ["slot", "expert", "at", "by", "reason"]
+    list_select_related = ["slot__mission", "expert", "by"]
+    search_fields = ["slot__mission__reference", "expert__first_name", "expert__last_name"]
+    actions = [
+        status_action(
+            "let_back_into_slots", _("Let the selected experts back into their slots"), _let_back
+        )
+    ]
 
 
 @admin.register(Assignment)

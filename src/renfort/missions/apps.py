@@ -7,4 +7,7 @@ class MissionsConfig(AppConfig):
     verbose_name = _("Missions")
 
     def ready(self) -> None:
-        from renfort.missions import messages  # noqa: F401  (registers the app's message kinds)
+        from renfort.missions import (
+            messages,  # noqa: F401  (registers the app's message kinds)
+            terms_messages,  # noqa: F401  (terms of reference)
+        )

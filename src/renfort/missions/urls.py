@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renfort.missions.views import matrix, missions, staffing
+from renfort.missions.views import matrix, missions, staffing, terms
 
 app_name = "missions"
 urlpatterns = [
@@ -28,6 +28,16 @@ urlpatterns = [
         "assignments/<int:pk>/status/",
         staffing.assignment_transition,
         name="assignment_transition",
+    ),
+    path("<int:pk>/terms/", terms.terms, name="terms"),
+    path("<int:pk>/terms.pdf", terms.terms_document, name="terms_pdf"),
+    path("<int:pk>/terms/confirm/", terms.terms_confirm, name="terms_confirm"),
+    path("<int:pk>/terms/send/", terms.terms_send, name="terms_send"),
+    path("assignments/<int:pk>/pack/", terms.mission_pack, name="mission_pack"),
+    path(
+        "assignments/<int:pk>/invitation.pdf",
+        terms.invitation_letter,
+        name="invitation_letter",
     ),
     path("matrix/", matrix.matrix, name="matrix"),
     path("matrix/<int:pk>/offer/", matrix.matrix_offer, name="matrix_offer"),

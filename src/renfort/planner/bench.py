@@ -1,7 +1,10 @@
 """``renfort bench``: the planner beside greedy first-fit and Timefold on generated problems.
 
 Each run is a child process so that its wall time and peak memory are its own. Every plan,
-whoever made it, goes through the plan checker. Figures are printed and written as Markdown.
+whoever made it, goes through the plan checker. Figures are printed and written as Markdown
+(``bench_report``), between the report file's markers. ``--calendars``, ``--year-caps`` and
+``--exclusions`` (all three: ``--real-calendar``) make every problem, the re-plan's included,
+with the generator's option of that name.
 """
 
 from __future__ import annotations
@@ -9,16 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from renfort.planner import bench_report
+from renfort.planner.bench_report import OPTIONS, REPLAN_LIMIT_S, SEED, Results, Run
 from renfort.planner.check import check_plan
 from renfort.planner.generate import generate
 
@@ -31,21 +33,6 @@ SIZES: dict[str, tuple[int, int, float]] = {
     "800": (800, 2_400, 60.0),
 }
 DEFAULT_SIZES = "S,M,L,XL"
-SEED = 2027
-REPLAN_LIMIT_S = 1.5  # the target is a re-plan in under 2 s, reading and writing included
-
-
-@dataclass
-class Run:
-    primary: int | None
-    bound: int | None
-    status: str
-    wall_s: float
-    peak_mb: float
-    violations: int
-    note: str = ""
-    solve_s: float | None = None  # the solver's own clock, without process start-up and I/O
-    optimal_at_s: float | None = None  # when the primary was proven optimal, if it was
 
 
 def _child(kind: str, problem_path: str, out_path: str, time_limit: float) -> None:
@@ -56,11 +43,13 @@ def _child(kind: str, problem_path: str, out_path: str, time_limit: float) -> No
 
         plan = solve(doc, time_limit_s=time_limit)
     else:
-        plan = _baseline_plan(kind, doc, time_limit)
+        plan = baseline_plan(kind, doc, time_limit)
     Path(out_path).write_text(json.dumps(plan))
 
 
-def _baseline_plan(kind: str, doc: dict[str, Any], time_limit: float) -> dict[str, Any]:
+def baseline_plan(kind: str, doc: dict[str, Any], time_limit: float) -> dict[str, Any]:
+    """A plan by greedy first-fit (``kind`` "greedy") or the Timefold peer ("timefold"), as
+    the benchmark makes it: the same candidate lists as the planner, no time spent on proof."""
     from renfort.planner import solve as planner
     from renfort.planner.candidates import ExpertArrays, build_candidates
     from renfort.planner.greedy import Board, greedy
@@ -178,21 +167,7 @@ def _replan(doc: dict[str, Any], time_limit: float) -> dict[str, Any]:
     }
 
 
-def _fmt(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
-
-
-def _ratio(a: int | None, b: int | None) -> str:
-    return f"{a / b:.3f}" if a is not None and b else "–"
-
-
-# problem name -> (planner, greedy, Timefold or None, time limit)
-Results = dict[str, tuple[Run, Run, Run | None, float]]
-
-
-def main(argv: list[str]) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="renfort bench")
     parser.add_argument(
         "--sizes", default=DEFAULT_SIZES, help="comma-separated, from S,M,L,XL (and 800)"
@@ -200,13 +175,35 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--time-limit", type=float, help="seconds per run (default 10, XL 60)")
     parser.add_argument("--no-timefold", action="store_true", help="skip the Timefold peer")
     parser.add_argument("--no-replan", action="store_true", help="skip the re-plan benchmark")
-    parser.add_argument("-o", "--output", help="write the Markdown report here")
-    args = parser.parse_args(argv)
+    for name, (flag, words) in OPTIONS.items():
+        parser.add_argument(flag, dest=name, action="store_true", help=f"problems with {words}")
+    parser.add_argument(
+        "--real-calendar",
+        action="store_true",
+        help="all three: " + ", ".join(flag for flag, _ in OPTIONS.values()),
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="write the Markdown report here, between its markers "
+        f"({bench_report.START} ... {bench_report.END}); the rest of the file is kept",
+    )
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         sys.stderr.write(f"renfort bench: unknown size(s) {', '.join(unknown)}; use S,M,L,XL,800\n")
         return 2
+    # Checked before the runs: an hour of benchmark is not lost on a file it may not rewrite.
+    problem = bench_report.marker_problem(args.output) if args.output else None
+    if problem:
+        sys.stderr.write(f"renfort bench: {problem}\n")
+        return 2
+    options = {name: bool(getattr(args, name) or args.real_calendar) for name in OPTIONS}
     use_timefold = not args.no_timefold
     if use_timefold:
         try:
@@ -215,34 +212,41 @@ def main(argv: list[str]) -> int:
             sys.stderr.write("renfort bench: timefold is not installed, running without it\n")
             use_timefold = False
 
-    lines, results = _compare(sizes, args.time_limit, use_timefold)
+    lines, results = _compare(sizes, args.time_limit, use_timefold, options)
     replan_lines: list[str] = []
     result: dict[str, Any] | None = None
     if not args.no_replan and "M" in sizes:
         missions, experts, default_limit = SIZES["M"]
-        result = _replan(generate(missions, experts, SEED), args.time_limit or default_limit)
-        replan_lines = [
-            "| problem | withdrawn | missions affected | re-plan wall s | assignments changed "
-            "| of which outside the affected missions | primary before → after | valid |",
-            "|---|---|---|---|---|---|---|---|",
-            f"| M plentiful | {result['withdrawn']} | {result['affected']} "
-            f"| {result['wall_s']:.2f} | {result['changed_total']} | {result['changed_outside']} "
-            f"| {result['primary_before']} → {result['primary_after']} "
-            f"| {'yes' if result['valid'] else 'NO'} |",
-        ]
+        doc = generate(missions, experts, SEED, **options)
+        result = _replan(doc, args.time_limit or default_limit)
+        replan_lines = _replan_lines(result)
         print("\n".join(replan_lines), flush=True)
 
     if args.output:
-        verdicts = _verdicts(results, result)
+        verdicts = bench_report.verdicts(results, result)
         print("\n".join(verdicts), flush=True)
-        report = _report(lines, replan_lines, verdicts, args.time_limit, use_timefold)
-        Path(args.output).write_text(report)
+        generated = bench_report.report(
+            lines, replan_lines, verdicts, args.time_limit, use_timefold, options
+        )
+        bench_report.write_between_markers(args.output, generated)
         print(f"written to {args.output}")
     return 0
 
 
+def _replan_lines(result: dict[str, Any]) -> list[str]:
+    return [
+        "| problem | withdrawn | missions affected | re-plan wall s | assignments changed "
+        "| of which outside the affected missions | primary before → after | valid |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| M plentiful | {result['withdrawn']} | {result['affected']} "
+        f"| {result['wall_s']:.2f} | {result['changed_total']} | {result['changed_outside']} "
+        f"| {result['primary_before']} → {result['primary_after']} "
+        f"| {'yes' if result['valid'] else 'NO'} |",
+    ]
+
+
 def _compare(
-    sizes: list[str], time_limit: float | None, use_timefold: bool
+    sizes: list[str], time_limit: float | None, use_timefold: bool, options: dict[str, bool]
 ) -> tuple[list[str], Results]:
     """Each size, plentiful and scarce, by each solver: the table's lines, and the runs."""
     header = (
@@ -258,7 +262,7 @@ def _compare(
         limit = time_limit or default_limit
         for scarce in (False, True):
             name = f"{size} {'scarce' if scarce else 'plentiful'}"
-            doc = generate(missions, experts, SEED, scarce=scarce)
+            doc = generate(missions, experts, SEED, scarce=scarce, **options)
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
                 json.dump(doc, handle)
                 path = handle.name
@@ -268,199 +272,11 @@ def _compare(
                 peer = _run("timefold", path, doc, limit) if use_timefold else None
             finally:
                 os.unlink(path)
-            row = _row(f"{name} | {missions:,} × {experts:,}", planner, greedy, peer)
+            row = bench_report.row(f"{name} | {missions:,} × {experts:,}", planner, greedy, peer)
             lines.append(row)
             results[name] = (planner, greedy, peer, limit)
             print(row, flush=True)
     return lines, results
-
-
-def _row(problem: str, planner: Run, greedy: Run, peer: Run | None) -> str:
-    """One line of the table: the problem (name and size), then the three solvers' runs."""
-    gap = _gap(planner)
-    invalid = planner.violations + greedy.violations + (peer.violations if peer else 0)
-    valid = "yes" if invalid == 0 else f"NO ({invalid} violations)"
-    if planner.status == "failed":
-        valid = f"planner failed: {planner.note}"
-    return (
-        f"| {problem} | {_fmt(planner.primary)} "
-        f"| {_fmt(planner.bound)} | {_fmt(gap, 2)}% | {planner.status} "
-        f"| {_fmt(greedy.primary)} | {_ratio(planner.primary, greedy.primary)} "
-        f"| {_fmt(peer.primary) if peer else 'not run'} "
-        f"| {_ratio(planner.primary, peer.primary) if peer else '–'} "
-        f"| {planner.wall_s:.1f} | {planner.peak_mb:,.0f} "
-        f"| {f'{peer.wall_s:.1f}' if peer else '–'} "
-        f"| {f'{peer.peak_mb:,.0f}' if peer else '–'} | {valid} |"
-    )
-
-
-def _gap(run: Run) -> float | None:
-    """How far below its proven bound the run's primary is, in percent."""
-    if run.primary is None or not run.bound:
-        return None
-    return 100 * (run.bound - run.primary) / run.bound
-
-
-def _rows(results: Results, prefix: str) -> list[tuple[str, Run, Run, Run | None, float]]:
-    return [(n, *v) for n, v in results.items() if n.startswith(prefix)]
-
-
-def _verdict(target: str, measured: list[str], met: bool | None) -> str:
-    verdict = "not measured" if met is None else ("yes" if met else "**no**")
-    return f"| {target} | {'; '.join(measured) or '–'} | {verdict} |"
-
-
-def _verdicts(results: Results, replan: dict[str, Any] | None) -> list[str]:
-    """The issue's targets, each with what was measured and whether it was met."""
-    return [
-        "| target | measured | met |",
-        "|---|---|---|",
-        *_quality_verdicts(results),
-        *_size_verdicts(results),
-        _replan_verdict(replan),
-    ]
-
-
-def _quality_verdicts(results: Results) -> list[str]:
-    """Every plan valid, never below greedy, ahead of Timefold."""
-    everything = list(results.items())
-    bad = [
-        f"{n}: {r.violations} violations"
-        for n, (p, g, t, _) in everything
-        for r in (p, g, t)
-        if r is not None and (r.violations or r.status == "failed")
-    ]
-    below = [
-        f"{n}: {p.primary} < {g.primary}"
-        for n, (p, g, _, _) in everything
-        if (p.primary or 0) < (g.primary or 0)
-    ]
-    peers = [(n, p, t) for n, (p, _, t, _) in everything if t is not None]
-    return [
-        _verdict(
-            "every plan valid",
-            bad or [f"{len(everything)} problems checked"],
-            not bad if everything else None,
-        ),
-        _verdict(
-            "primary never below greedy's",
-            below or ["never below"],
-            not below if everything else None,
-        ),
-        _verdict(
-            "ahead of Timefold at every size, equal time limit",
-            [f"{n}: {p.primary} vs {t.primary}" for n, p, t in peers],
-            all((p.primary or 0) >= (t.primary or 0) for _, p, t in peers) if peers else None,
-        ),
-    ]
-
-
-def _size_verdicts(results: Results) -> list[str]:
-    """S proven optimal, M and L close to the bound, XL within its time and memory."""
-    s_rows = _rows(results, "S ")
-    out = [
-        _verdict(
-            "S proven optimal in 10 s",
-            [
-                f"{n}: {p.status}, proven at {p.optimal_at_s} s of a {p.solve_s} s run"
-                for n, p, *_ in s_rows
-            ],
-            all(p.status == "optimal" and (p.solve_s or 99) <= 10.5 for _, p, *_ in s_rows)
-            if s_rows
-            else None,
-        )
-    ]
-    for prefix, limit_pct, label in (
-        ("M plentiful", 0.5, "M plentiful within 0.5% of the bound in 10 s"),
-        ("L plentiful", 0.5, "L plentiful within 0.5% of the bound in 10 s"),
-        ("M scarce", 1.0, "M scarce within 1% of the bound in 10 s"),
-    ):
-        found = _rows(results, prefix)
-        out.append(
-            _verdict(
-                label,
-                [f"gap {_gap(p):.2f}%, {p.solve_s} s" for _, p, *_ in found if _gap(p) is not None],
-                all((_gap(p) or 0) <= limit_pct for _, p, *_ in found) if found else None,
-            )
-        )
-    xl = _rows(results, "XL ")
-    out.append(
-        _verdict(
-            "XL: a valid plan within 60 s, under 4 GB, within 1% of the bound",
-            [
-                f"{n}: gap {_gap(p) or 0:.2f}%, {p.solve_s} s solving ({p.wall_s:.0f} s with "
-                f"start-up and I/O), {p.peak_mb:,.0f} MB"
-                for n, p, *_ in xl
-            ],
-            all(
-                p.violations == 0
-                and (p.solve_s or 99) <= 61
-                and p.peak_mb < 4096
-                and (_gap(p) or 0) <= 1
-                for _, p, *_ in xl
-            )
-            if xl
-            else None,
-        )
-    )
-    return out
-
-
-def _replan_verdict(replan: dict[str, Any] | None) -> str:
-    if replan is None:
-        return _verdict("re-plan after one withdrawal in under 2 s on M", [], None)
-    steady = replan["changed_outside"] == 0 or replan["primary_after"] > replan["primary_before"]
-    return _verdict(
-        "re-plan after one withdrawal in under 2 s on M, nothing else changed unless that "
-        "staffs more",
-        [
-            f"{replan['wall_s']:.2f} s, {replan['changed_outside']} changed outside the "
-            f"{replan['affected']} affected missions"
-        ],
-        replan["wall_s"] < 2 and steady and replan["valid"],
-    )
-
-
-def _report(
-    lines: list[str], replan: list[str], verdicts: list[str], limit: float | None, timefold: bool
-) -> str:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    cores = os.cpu_count()
-    limits = f"{limit:g} s for every size" if limit else "10 s (XL: 60 s)"
-    parts = [
-        "# Planner benchmarks",
-        "",
-        f"Measured {stamp} by `renfort bench` on {platform.machine()}, {cores} cores, "
-        f"Python {platform.python_version()}. Time limit {limits}; each run in its own "
-        "process (wall time includes reading the problem and writing the plan; peak MB is "
-        f"the process's peak resident memory). Problems: `renfort plan --generate M E {SEED}` "
-        "(plentiful) and the same with `--scarce`. Every plan went through `renfort plan "
-        "--check`.",
-        "",
-        "Columns: *primary* is the sum of the priorities of staffed missions; *proven bound* "
-        "an upper bound proven by the LP relaxation over every filtered pair (or by CP-SAT "
-        "when no candidate list was cut); *gap* = (bound − primary) / bound; *greedy* the "
-        "first-fit baseline (most important mission first, earliest dates, first free "
-        "qualified expert); *Timefold* the Timefold 1.24.0b0 peer given the same candidate "
-        "lists and time limit"
-        + ("" if timefold else " (not run)")
-        + "; × columns are the planner's primary over theirs.",
-        "",
-        *lines,
-        "",
-        "## Targets",
-        "",
-        *verdicts,
-        "",
-    ]
-    if replan:
-        parts += [
-            f"## Re-planning after a withdrawal (M, time limit {REPLAN_LIMIT_S:g} s)",
-            "",
-            *replan,
-            "",
-        ]
-    return "\n".join(parts)
 
 
 if __name__ == "__main__":

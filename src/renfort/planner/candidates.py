@@ -5,6 +5,9 @@ language, holds every topic at the level asked, comes from no beneficiary countr
 excluded from the slot, is released for at least the mission's length and is available on some
 admissible dates where the mission's days in each calendar year fit that year's cap. Only
 surviving pairs become variables; everything else about a pair depends on the rest of the plan.
+Each surviving pair also gets its fit (``pair_fit``): the skill fit, with the expert's ratings
+on the slot's topics and continuity with the mission's beneficiaries; the model, both greedy
+plans, the fit polish and the cut of candidate lists all rank by it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from renfort.planner.domain import Mission, Problem, Slot, calendar_years
+from renfort.planner.domain import Expert, Mission, Problem, Slot, calendar_years
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 
 NO_CAP = 1 << 30
+
+# Tie-breaks from the expert's record (``Expert.ratings``, ``Expert.worked_with``), folded into
+# the fit every solver path ranks by (docs/planner.md, "Evaluations and continuity"): a slot's
+# fit gains RATING_FIT × (rating − 3) / 2 per rated topic of the slot, averaged over its topics
+# (at most ±0.25: 5/5 or 1/5 on every topic; 3/5 or no rating: nothing), and CONTINUITY_FIT
+# when the expert has served one of the mission's beneficiaries before. Less than one level
+# of surplus on a one-topic slot (+0.5); the model weighs fit ×FIT_SCALE (model.py).
+RATING_FIT = 0.25
+CONTINUITY_FIT = 0.3
+NEUTRAL_RATING = 3.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,9 @@ class ExpertArrays:
     # year_caps[expert, year] is that expert's cap, NO_CAP where none.
     years: IntArray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     year_caps: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    # Topic -> (rating − 3) / 2 per expert, 0 where unrated; beneficiary -> served before.
+    rating: dict[str, FloatArray] = field(default_factory=dict)
+    worked: dict[str, BoolArray] = field(default_factory=dict)
 
     @classmethod
     def build(cls, problem: Problem) -> ExpertArrays:
@@ -48,6 +64,8 @@ class ExpertArrays:
         category: dict[str, BoolArray] = {}
         language: dict[str, BoolArray] = {}
         skill: dict[str, npt.NDArray[np.int8]] = {}
+        rating: dict[str, FloatArray] = {}
+        worked: dict[str, BoolArray] = {}
         for i, expert in enumerate(problem.experts):
             for c in expert.categories:
                 category.setdefault(c, np.zeros(n, dtype=bool))[i] = True
@@ -55,6 +73,10 @@ class ExpertArrays:
                 language.setdefault(lang, np.zeros(n, dtype=bool))[i] = True
             for topic, level in expert.skills.items():
                 skill.setdefault(topic, np.zeros(n, dtype=np.int8))[i] = level
+            for topic, mean in expert.ratings.items():
+                rating.setdefault(topic, np.zeros(n))[i] = rating_gain(mean)
+            for beneficiary in expert.worked_with:
+                worked.setdefault(beneficiary, np.zeros(n, dtype=bool))[i] = True
         horizon = max(problem.horizon, 1)
         has = np.array([bool(e.unavailable) for e in problem.experts], dtype=bool)
         rows = np.flatnonzero(has)
@@ -83,6 +105,8 @@ class ExpertArrays:
             unavailable_row=row_of,
             years=years,
             year_caps=year_caps,
+            rating=rating,
+            worked=worked,
         )
         return arrays
 
@@ -202,16 +226,47 @@ def fit_of(slot: Slot, skills: dict[str, int] | object) -> float:
     return round(1.0 + 0.5 * sum(surplus) / len(surplus), 2)
 
 
-def _fits(arrays: ExpertArrays, slot: Slot, experts: IntArray) -> FloatArray:
-    """``fit_of`` for many experts at once."""
-    if not slot.skills or len(experts) == 0:
-        return np.ones(len(experts))
-    surplus = np.zeros(len(experts))
+def rating_gain(mean: float) -> float:
+    """A mean rating as -1 (1/5) .. 0 (3/5) .. +1 (5/5)."""
+    return (mean - NEUTRAL_RATING) / 2
+
+
+def pair_fit(mission: Mission, slot: Slot, expert: Expert) -> float:
+    """The fit every solver path ranks a candidate by: the skill fit (``fit_of``), plus the
+    bonus or malus of the expert's ratings on the slot's topics, plus continuity when the
+    expert has served one of the mission's beneficiaries (``RATING_FIT``, ``CONTINUITY_FIT``).
+    Equal to ``fit_of`` for an expert with no record."""
     assert isinstance(slot.skills, dict)
-    for topic, need in slot.skills.items():
-        surplus += np.minimum(arrays.skill[topic][experts].astype(np.int64) - need, 3)
-    fits: FloatArray = np.round(1.0 + 0.5 * surplus / len(slot.skills), 2)
-    return fits
+    fit = 1.0
+    if slot.skills:
+        surplus = sum(min(expert.skills.get(t, 0) - need, 3) for t, need in slot.skills.items())
+        rated = sum(rating_gain(expert.ratings[t]) for t in slot.skills if t in expert.ratings)
+        fit = 1.0 + 0.5 * surplus / len(slot.skills) + RATING_FIT * rated / len(slot.skills)
+    if mission.beneficiaries & expert.worked_with:
+        fit += CONTINUITY_FIT
+    return float(np.round(fit, 2))  # as ``_fits`` rounds, to the last digit
+
+
+def _fits(arrays: ExpertArrays, mission: Mission, slot: Slot, experts: IntArray) -> FloatArray:
+    """``pair_fit`` for many experts at once."""
+    fits: FloatArray = np.ones(len(experts))
+    if len(experts) == 0:
+        return fits
+    if slot.skills:
+        surplus = np.zeros(len(experts))
+        rated = np.zeros(len(experts))
+        assert isinstance(slot.skills, dict)
+        for topic, need in slot.skills.items():
+            surplus += np.minimum(arrays.skill[topic][experts].astype(np.int64) - need, 3)
+            if topic in arrays.rating:
+                rated += arrays.rating[topic][experts]
+        n = len(slot.skills)
+        fits = 1.0 + 0.5 * surplus / n + RATING_FIT * rated / n
+    served = [arrays.worked[b][experts] for b in mission.beneficiaries if b in arrays.worked]
+    if served:
+        fits = fits + CONTINUITY_FIT * np.logical_or.reduce(served)
+    rounded: FloatArray = np.round(fits, 2)
+    return rounded
 
 
 @dataclass(frozen=True)
@@ -222,7 +277,7 @@ class Candidates:
     slot_position: IntArray  # flat slot -> index within its mission
     mission_slots: list[range]  # mission -> its flat slots
     experts: list[IntArray]  # flat slot -> candidate experts, ascending
-    fit: list[FloatArray]  # flat slot -> fit of each candidate
+    fit: list[FloatArray]  # flat slot -> fit of each candidate (``pair_fit``)
     # (expert, mission) -> admissible starts when some are blocked by unavailability
     starts: dict[tuple[int, int], IntArray]
 
@@ -272,7 +327,7 @@ def build_candidates(problem: Problem, arrays: ExpertArrays) -> Candidates:
             slot_mission.append(m)
             slot_position.append(j)
             experts.append(chosen)
-            fits.append(_fits(arrays, slot, chosen))
+            fits.append(_fits(arrays, mission, slot, chosen))
     return Candidates(
         slot_mission=np.array(slot_mission, dtype=np.int64),
         slot_position=np.array(slot_position, dtype=np.int64),

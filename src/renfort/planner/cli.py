@@ -77,7 +77,8 @@ def _plan_parser() -> _Parser:
         epilog=(
             "renfort plan PROBLEM.json -o PLAN.json [--time-limit S] [--workers N] "
             "[--previous PLAN.json] | renfort plan --check PROBLEM.json PLAN.json | "
-            "renfort plan --generate M E SEED [--scarce] [--calendars] [-o FILE]"
+            "renfort plan --generate M E SEED [--scarce] [--calendars] [--year-caps] "
+            "[--exclusions] [-o FILE]"
         ),
     )
     parser.add_argument(
@@ -100,6 +101,16 @@ def _plan_parser() -> _Parser:
         "--calendars",
         action="store_true",
         help="with --generate: host calendars (weekends, public holidays), some remote missions",
+    )
+    parser.add_argument(
+        "--year-caps",
+        action="store_true",
+        help="with --generate: a plan from July to June, experts capped per calendar year",
+    )
+    parser.add_argument(
+        "--exclusions",
+        action="store_true",
+        help="with --generate: some slots exclude a few experts",
     )
     return parser
 
@@ -234,7 +245,15 @@ def _generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if missions < 0 or experts < 0:
         stderr.write("renfort plan --generate: M and E must not be negative\n")
         return EXIT_INVALID
-    doc = generate(missions, experts, seed, scarce=args.scarce, calendars=args.calendars)
+    doc = generate(
+        missions,
+        experts,
+        seed,
+        scarce=args.scarce,
+        calendars=args.calendars,
+        year_caps=args.year_caps,
+        exclusions=args.exclusions,
+    )
     error = _write_json(doc, args.output, stdout)
     if error:
         stderr.write(f"renfort plan --generate: {error}\n")

@@ -55,6 +55,10 @@ class Expert:
     max_days: int | None = None
     # Per-year caps of the calendar years the plan's days touch, as day ranges.
     max_days_by_year: tuple[YearCap, ...] = ()
+    # Tie-breaks only (``candidates.pair_fit``): topic -> mean rating (1.0-5.0) beneficiaries
+    # gave the expert's work on that topic, and the beneficiaries served before.
+    ratings: Mapping[str, float] = field(default_factory=dict)
+    worked_with: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,17 @@ def _dates(problem: Problem, mission: Mission) -> dict[str, Any]:
 
 
 def assignment_explanation(problem: Problem, mission: Mission, slot: Slot, expert: int) -> Reason:
+    """Why the expert fits the slot; with ``ratings`` (the expert's mean rating on each rated
+    topic of the slot) and ``worked_with`` (the mission's beneficiaries the expert has served
+    before) only when the expert's record weighed in the fit (``candidates.pair_fit``)."""
     e = problem.experts[expert]
+    record: dict[str, Any] = {}
+    rated = [{"topic": t, "rating": e.ratings[t]} for t in sorted(slot.skills) if t in e.ratings]
+    if rated:
+        record["ratings"] = rated
+    served = sorted(mission.beneficiaries & e.worked_with)
+    if served:
+        record["worked_with"] = served
     return reason(
         "assignment.fit",
         category=slot.category,
@@ -58,6 +68,7 @@ def assignment_explanation(problem: Problem, mission: Mission, slot: Slot, exper
         topics=[{**t, "have": e.skills.get(t["topic"], 0)} for t in _topics(slot)],
         country=e.country,
         released_days=e.max_days,
+        **record,
     )
 
 

@@ -24,6 +24,9 @@ Parameters, by name (a code takes those its sentence needs, see ``REASON_CODES``
 * ``holders``: ``[{"mission", "experts"}]``: missions of the plan holding the experts who
   would qualify; ``more``: how many further missions hold some.
 * ``pin``, ``pins``: positions in the problem's ``pinned`` list.
+* ``ratings``: ``[{"topic", "rating"}]``: the expert's mean rating by beneficiaries (1.0 to
+  5.0) on each rated topic of the slot; ``worked_with``: the mission's beneficiaries (country
+  codes) the expert has served before. In a fit, and only when the expert has them.
 """
 
 from __future__ import annotations
@@ -203,6 +206,11 @@ def _fit(p: Mapping[str, Any]) -> str:
     parts.append(f"from {p['country']}, not a beneficiary")
     if p.get("released_days") is not None:
         parts.append(f"released for {p['released_days']} days")
+    if p.get("ratings"):
+        rated = [f"{round(float(r['rating']), 1):g}/5 on {r['topic']}" for r in p["ratings"]]
+        parts.append(f"rated by beneficiaries {', '.join(rated)}")
+    if p.get("worked_with"):
+        parts.append(f"has worked with {', '.join(p['worked_with'])} before")
     return "; ".join(parts)
 
 
@@ -254,7 +262,8 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "same experts or days; unpin one of them"
     ),
     # Why an expert fits (``explanation_code``): category, language, topics (with have),
-    # country, released_days (null when not capped).
+    # country, released_days (null when not capped); ratings and worked_with when the
+    # expert's record weighed in.
     "assignment.fit": _fit,
 }
 

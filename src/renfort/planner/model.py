@@ -19,8 +19,10 @@ from renfort.planner.candidates import NO_CAP, Candidates, ExpertArrays, IntArra
 from renfort.planner.domain import DISTINCT_PREFERRED, DISTINCT_REQUIRED, Mission, Problem
 
 # Secondary weights: stability dominates every other tie-break so that re-planning keeps
-# what it can; fit is worth 10 per level of surplus, a same-country pair where distinct
-# countries are preferred costs as much as three levels of fit.
+# what it can; fit counts FIT_SCALE × (fit − 1) per assignment, rounded (``candidates.pair_fit``:
+# 5 per level of surplus averaged over the slot's topics; the expert's ratings on those topics
+# from −2.5 at 1/5 to +2.5 at 5/5; 3 for having served one of the mission's beneficiaries
+# before); a same-country pair where distinct countries are preferred costs 30.
 KEEP_WEIGHT = 1000
 DISTINCT_WEIGHT = 30
 FIT_SCALE = 10
@@ -310,8 +312,9 @@ def add_secondary(
 ) -> None:
     """The named tie-break terms (maximised, integer), added for the second pass only.
 
-    Fit, stability against a previous plan, different countries where preferred, and a fair
-    spread of days across experts and across lending countries.
+    Fit (skills, ratings and continuity: ``candidates.pair_fit``), stability against a
+    previous plan, different countries where preferred, and a fair spread of days across
+    experts and across lending countries.
     """
     problem, cp = pm.problem, pm.cp
     add_preferred_countries(pm, arrays)

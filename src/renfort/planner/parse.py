@@ -134,6 +134,8 @@ def _expert(expert: Mapping[str, Any], origin: date, horizon: int) -> Expert:
         unavailable=tuple(sorted(periods)),
         max_days=expert.get("max_days"),
         max_days_by_year=_year_caps(expert.get("max_days_by_year", {}), origin, horizon),
+        ratings={t: float(r) for t, r in expert.get("ratings", {}).items()},
+        worked_with=frozenset(expert.get("worked_with", ())),
     )
 
 

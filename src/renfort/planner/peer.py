@@ -8,12 +8,23 @@ an entity with a start day drawn from its admissible starts (fixed and pinned on
 the same hard constraints, the priority of fully staffed missions on the medium level and skill
 fit on the soft level. Only the benchmark imports this module, and only when Timefold is
 installed. No ``from __future__ import annotations`` here: Timefold reads the annotations.
+
+The exchange format's optional fields are honoured as the planner honours them: a host
+calendar gives each mission its admissible starts (``Mission.start_days``) and a span that
+depends on the start (``Mission.span``), both for the overlap and the released days; a remote
+mission keeps no travel days next to another remote one (``Mission.travel``); per-year caps
+(``Expert.max_days_by_year``) are one constraint over the days a mission at its chosen start
+takes in each capped year; slot exclusions need nothing here, since the candidate lists the
+peer gets (``candidates.build_candidates``) never hold an excluded expert. A problem gets only
+the constraints it needs (``PROVIDERS``): without host calendars or per-year caps the model is
+the one measured before they existed.
 """
 
 import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import numpy as np
 import timefold.solver.score as tf_score
 from timefold.solver import SolverFactory
 from timefold.solver.config import (
@@ -35,7 +46,7 @@ from timefold.solver.domain import (
 )
 from timefold.solver.score import HardMediumSoftScore, constraint_provider
 
-from renfort.planner.candidates import Candidates, ExpertArrays, IntArray
+from renfort.planner.candidates import NO_CAP, Candidates, ExpertArrays, IntArray
 from renfort.planner.domain import DISTINCT_REQUIRED, Problem, Schedule
 
 # The stream API's generics do not follow lambdas through joins; typed loosely here.
@@ -50,19 +61,37 @@ class TfExpert:
     id: Annotated[int, PlanningId]
     country: str
     max_days: int
+    # Capped year (a column of ExpertArrays.years) -> the expert's cap that year.
+    caps: dict[int, int] = field(default_factory=dict)
 
 
 @planning_entity
 @dataclass
 class TfMission:
     id: Annotated[int, PlanningId]
-    duration: int
-    travel: int
+    duration: int  # calendar days from first to last day, unless ``spans`` says otherwise
+    travel: int  # 0 for a remote mission
     slots: int
     priority: int
     starts: Annotated[list[int], ValueRangeProvider(id="starts")]
+    # With a host calendar: start -> calendar days from first to last day (else empty)
+    spans: dict[int, int] = field(default_factory=dict)
+    # start -> the days in each capped year the mission touches, packed as year * BLOCK + days
+    # (a list of tuples does not cross into Java with its types)
+    year_days: dict[int, list[int]] = field(default_factory=dict)
     pinned: Annotated[bool, PlanningPin] = False
     start: Annotated[int | None, PlanningVariable(value_range_provider_refs=["starts"])] = None
+
+
+def span(m: TfMission) -> int:
+    """The mission's calendar days at its chosen start (set whenever a constraint asks)."""
+    return m.spans.get(m.start or 0, m.duration)
+
+
+def days_by_year(m: TfMission) -> list[int]:
+    """The days the mission takes in each capped year at its chosen start, packed as
+    year * BLOCK + days."""
+    return m.year_days.get(m.start or 0, [])
 
 
 @planning_entity
@@ -70,7 +99,7 @@ class TfMission:
 class TfSlot:
     id: Annotated[int, PlanningId]
     mission: int
-    duration: int
+    duration: int  # the mission's span, when it does not depend on the start
     priority: int
     required: bool
     candidates: Annotated[list[TfExpert], ValueRangeProvider(id="candidates")]
@@ -93,39 +122,38 @@ class TfPlan:
 
 
 def overlap(a: TfMission, b: TfMission) -> bool:
+    """Whether one expert cannot take both: their days, with the travel days either needs
+    (none between two remote missions), meet. Each mission spans ``duration`` days."""
     a_start, b_start = a.start or 0, b.start or 0  # both are set whenever this is asked
-    return (
-        a_start <= b_start + b.duration - 1 + a.travel
-        and b_start <= a_start + a.duration - 1 + a.travel
-    )
+    gap = max(a.travel, b.travel)
+    return a_start <= b_start + b.duration - 1 + gap and b_start <= a_start + a.duration - 1 + gap
 
 
-@constraint_provider
-def constraints(factory: Any) -> list[Any]:  # the stream API is untyped in practice
+def overlap_spans(a: TfMission, b: TfMission) -> bool:
+    """``overlap`` with host calendars: each mission's span depends on its chosen start."""
+    a_start, b_start = a.start or 0, b.start or 0
+    gap = max(a.travel, b.travel)
+    return a_start <= b_start + span(b) - 1 + gap and b_start <= a_start + span(a) - 1 + gap
+
+
+# The constraints come in parts, and a problem gets only those it needs: calendar spans and
+# per-year caps cost a join per slot, which a problem without them need not pay.
+
+
+def _base(factory: Any) -> list[Any]:  # the stream API is untyped in practice
+    """What every problem needs but the overlap and the released days."""
     return [
         factory.for_each_unique_pair(
             TfSlot, Joiners.equal(lambda s: s.expert.id), Joiners.equal(lambda s: s.mission)
         )
         .penalize(HardMediumSoftScore.ONE_HARD)
         .as_constraint("one slot per expert per mission"),
-        factory.for_each_unique_pair(TfSlot, Joiners.equal(lambda s: s.expert.id))
-        .filter(lambda a, b: a.mission != b.mission)
-        .join(TfMission, Joiners.equal(lambda a, b: a.mission, lambda m: m.id))
-        .join(TfMission, Joiners.equal(lambda a, b, m1: b.mission, lambda m: m.id))
-        .filter(lambda a, b, m1, m2: overlap(m1, m2))
-        .penalize(HardMediumSoftScore.ONE_HARD)
-        .as_constraint("no overlap, travel days kept"),
         factory.for_each(TfSlot)
         .filter(lambda s: len(s.blocked) > 0)
         .join(TfMission, Joiners.equal(lambda s: s.mission, lambda m: m.id))
         .filter(lambda s, m: s.expert.id * BLOCK + m.start in s.blocked)
         .penalize(HardMediumSoftScore.ONE_HARD)
         .as_constraint("unavailable"),
-        factory.for_each(TfSlot)
-        .group_by(lambda s: s.expert, ConstraintCollectors.sum(lambda s: s.duration))
-        .filter(lambda e, days: days > e.max_days)
-        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, days: days - e.max_days)
-        .as_constraint("max days"),
         factory.for_each_unique_pair(
             TfSlot,
             Joiners.equal(lambda s: s.mission),
@@ -150,6 +178,96 @@ def constraints(factory: Any) -> list[Any]:  # the stream API is untyped in prac
     ]
 
 
+def _pairs(factory: Any) -> Any:
+    """Two slots of one expert on different missions, with both missions."""
+    return (
+        factory.for_each_unique_pair(TfSlot, Joiners.equal(lambda s: s.expert.id))
+        .filter(lambda a, b: a.mission != b.mission)
+        .join(TfMission, Joiners.equal(lambda a, b: a.mission, lambda m: m.id))
+        .join(TfMission, Joiners.equal(lambda a, b, m1: b.mission, lambda m: m.id))
+    )
+
+
+def _fixed_spans(factory: Any) -> list[Any]:
+    """Overlap and released days when every mission spans its duration."""
+    return [
+        _pairs(factory)
+        .filter(lambda a, b, m1, m2: overlap(m1, m2))
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("no overlap, travel days kept"),
+        factory.for_each(TfSlot)
+        .group_by(lambda s: s.expert, ConstraintCollectors.sum(lambda s: s.duration))
+        .filter(lambda e, days: days > e.max_days)
+        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, days: days - e.max_days)
+        .as_constraint("max days"),
+    ]
+
+
+def _calendar_spans(factory: Any) -> list[Any]:
+    """Overlap and released days when a host calendar makes a span depend on the start."""
+    return [
+        _pairs(factory)
+        .filter(lambda a, b, m1, m2: overlap_spans(m1, m2))
+        .penalize(HardMediumSoftScore.ONE_HARD)
+        .as_constraint("no overlap, travel days kept"),
+        factory.for_each(TfSlot)
+        .join(TfMission, Joiners.equal(lambda s: s.mission, lambda m: m.id))
+        .group_by(lambda s, m: s.expert, ConstraintCollectors.sum(lambda s, m: span(m)))
+        .filter(lambda e, days: days > e.max_days)
+        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, days: days - e.max_days)
+        .as_constraint("max days"),
+    ]
+
+
+def _year_caps(factory: Any) -> list[Any]:
+    """Per-year caps: the days the mission at its chosen start takes in each capped year,
+    summed per expert and year."""
+    return [
+        factory.for_each(TfSlot)
+        .filter(lambda s: len(s.expert.caps) > 0)
+        .join(TfMission, Joiners.equal(lambda s: s.mission, lambda m: m.id))
+        .map(lambda s, m: s.expert, lambda s, m: days_by_year(m))
+        .flatten_last(lambda packed: packed)
+        .group_by(
+            lambda e, packed: e,
+            lambda e, packed: packed // BLOCK,
+            ConstraintCollectors.sum(lambda e, packed: packed % BLOCK),
+        )
+        .filter(lambda e, year, days: days > e.caps.get(year, days))
+        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, year, days: days - e.caps.get(year, days))
+        .as_constraint("max days per calendar year"),
+    ]
+
+
+@constraint_provider
+def constraints(factory: Any) -> list[Any]:
+    return [*_base(factory), *_fixed_spans(factory)]
+
+
+@constraint_provider
+def calendar_constraints(factory: Any) -> list[Any]:
+    return [*_base(factory), *_calendar_spans(factory)]
+
+
+@constraint_provider
+def capped_constraints(factory: Any) -> list[Any]:
+    return [*_base(factory), *_fixed_spans(factory), *_year_caps(factory)]
+
+
+@constraint_provider
+def calendar_capped_constraints(factory: Any) -> list[Any]:
+    return [*_base(factory), *_calendar_spans(factory), *_year_caps(factory)]
+
+
+# (some mission has a host calendar that changes its span, some expert has per-year caps)
+PROVIDERS = {
+    (False, False): constraints,
+    (True, False): calendar_constraints,
+    (False, True): capped_constraints,
+    (True, True): calendar_capped_constraints,
+}
+
+
 def solve_with_timefold(
     problem: Problem,
     arrays: ExpertArrays,
@@ -161,7 +279,12 @@ def solve_with_timefold(
 
     began = time.perf_counter()
     experts = [
-        TfExpert(e, problem.experts[e].country, int(arrays.max_days[e]))
+        TfExpert(
+            e,
+            problem.experts[e].country,
+            int(arrays.max_days[e]),
+            {y: int(cap) for y, cap in enumerate(arrays.year_caps[e].tolist()) if cap < NO_CAP},
+        )
         for e in range(len(problem.experts))
     ]
     pinned_expert: dict[tuple[int, int], int] = {}
@@ -171,13 +294,15 @@ def solve_with_timefold(
         pinned_expert[m, j] = problem.expert_index[pin.expert]
         if pin.start is not None:
             pinned_start[m] = pin.start
-    missions = _tf_missions(problem, pinned_start)
+    missions = _tf_missions(problem, arrays, pinned_start)
     slots = _tf_slots(problem, cands, allowed, experts, pinned_expert)
     config = SolverConfig(
         solution_class=TfPlan,
         entity_class_list=[TfMission, TfSlot],
         score_director_factory_config=ScoreDirectorFactoryConfig(
-            constraint_provider_function=constraints
+            constraint_provider_function=PROVIDERS[
+                any(m.spans for m in missions), any(e.caps for e in experts)
+            ]
         ),
         termination_config=TerminationConfig(
             spent_limit=Duration(milliseconds=int(1000 * time_limit_s))
@@ -208,21 +333,31 @@ def solve_with_timefold(
     return schedule, stats
 
 
-def _tf_missions(problem: Problem, pinned_start: dict[int, int]) -> list[TfMission]:
-    """One entity per mission; fixed dates and pinned starts are pinned."""
+def _tf_missions(
+    problem: Problem, arrays: ExpertArrays, pinned_start: dict[int, int]
+) -> list[TfMission]:
+    """One entity per mission, its starts those its window and host calendar admit; fixed
+    dates and pinned starts are pinned."""
     missions = []
     for m, mission in enumerate(problem.missions):
-        starts = list(range(mission.earliest_start, mission.latest_start + 1))
         fixed = mission.fixed or m in pinned_start
         start = pinned_start.get(m, mission.earliest_start)
+        starts = [start] if fixed else mission.start_days()
+        split = arrays.year_days(mission, np.array(starts, dtype=np.int64))
+        year_days = {
+            s: [y * BLOCK + int(days) for y, days in enumerate(split[:, k].tolist()) if days]
+            for k, s in enumerate(starts)
+        }
         missions.append(
             TfMission(
                 m,
                 mission.duration,
-                problem.travel_days,
+                mission.travel(problem.travel_days),
                 len(mission.slots),
                 mission.priority,
-                [start] if fixed else starts,
+                starts,
+                {s: mission.span(s) for s in starts} if mission.spans else {},
+                {s: pairs for s, pairs in year_days.items() if pairs},
                 pinned=fixed,
                 start=start if fixed else None,
             )
@@ -244,7 +379,7 @@ def _tf_slots(
         j = int(cands.slot_position[g])
         mission = problem.missions[m]
         blocked: set[int] = set()
-        all_starts = range(mission.earliest_start, mission.latest_start + 1)
+        all_starts = mission.start_days()
         for e in experts_g.tolist():
             ok = cands.starts.get((e, m))
             if ok is not None:

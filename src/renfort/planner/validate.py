@@ -160,7 +160,8 @@ def _semantic_errors(doc: Mapping[str, Any]) -> list[str]:
 
 
 def _expert_errors(experts: list[Any]) -> tuple[list[str], dict[str, int]]:
-    """Duplicate ids and reversed unavailable periods; where each expert id is."""
+    """Duplicate ids, reversed unavailable periods, ratings on topics the expert does not
+    hold; where each expert id is."""
     errors: list[str] = []
     expert_at: dict[str, int] = {}
     for i, expert in enumerate(experts):
@@ -173,6 +174,13 @@ def _expert_errors(experts: list[Any]) -> tuple[list[str], dict[str, int]]:
             expert_at[expert["id"]] = i
         for j, period in enumerate(expert.get("unavailable", [])):
             errors.extend(_period_errors(f"experts[{i}].unavailable[{j}]", period)[0])
+        skills = expert.get("skills", {})
+        for topic in expert.get("ratings", {}):
+            if topic not in skills:
+                errors.append(
+                    f"experts[{i}].ratings.{topic}: {topic!r} is not one of the expert's skills "
+                    "(a rating counts only on a topic the expert holds)"
+                )
     return errors, expert_at
 
 

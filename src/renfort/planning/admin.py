@@ -9,4 +9,13 @@ class PlannerRunAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     # A run's status is its own machine, moved by the worker (``solving.planner_run_execute``)
     # with what it writes; none of it is edited by hand.
-    readonly_fields = ["status", "progress", "problem", "plan", "error", "finished_at"]
+    readonly_fields = [
+        "status",
+        "progress",
+        "problem",
+        "plan",
+        "error",
+        "error_code",
+        "error_params",
+        "finished_at",
+    ]

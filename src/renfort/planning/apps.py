@@ -11,6 +11,7 @@ class PlanningConfig(AppConfig):
             messages,  # noqa: F401  (registers the app's message kinds)
             receivers,
             relaxation_messages,  # noqa: F401  (and those of the relaxations)
+            run_messages,  # noqa: F401  (and those of a run: left out, failed)
         )
 
         receivers.connect()  # inputs of the pool gaps queue their refresh

@@ -22,16 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.countries import country_name
 from renfort.lib.languages import language_name
-from renfort.lib.messages import (
-    DATE,
-    LANGUAGE,
-    NESTED,
-    TEXT,
-    Param,
-    choice,
-    register,
-)
+from renfort.lib.messages import DATE, LANGUAGE, NESTED, TEXT, Param, choice, register
 from renfort.missions.messages import topic_level
+from renfort.planning.record_messages import fit_record
 from renfort.roster.models import Category
 
 register(
@@ -65,14 +58,25 @@ def _topic_name(item: Mapping[str, Any]) -> str:
 
 
 def _topic_needs(value: Any) -> str:
-    """Topic levels a slot needs, with the best level the experts left hold where known."""
+    """Topic levels a slot needs, with the best level the experts left hold where known
+    ("Post-clearance audit at level 3 or more (none of them is above level 2)")."""
     parts = []
     for item in value:
         values = {"topic": _topic_name(item), "need": item["need"], "best": item.get("best")}
         if item.get("best") is None:
-            parts.append(gettext("%(topic)s %(need)s or more") % values)
+            parts.append(gettext("%(topic)s at level %(need)s or more") % values)
+        elif not item["best"]:
+            parts.append(
+                gettext("%(topic)s at level %(need)s or more (none of them has this topic)")
+                % values
+            )
         else:
-            parts.append(gettext("%(topic)s %(need)s or more (best held: %(best)s)") % values)
+            parts.append(
+                gettext(
+                    "%(topic)s at level %(need)s or more (none of them is above level %(best)s)"
+                )
+                % values
+            )
     return ", ".join(parts) or gettext("no topic level required")
 
 
@@ -369,6 +373,7 @@ class PlanNames:
     experts: Mapping[str, str] = field(default_factory=dict)  # expert id → person's name
     slots: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # id → position, mission
     topics: Mapping[str, str] = field(default_factory=dict)  # topic code → seeded name
+    beneficiaries: Mapping[str, str] = field(default_factory=dict)  # country → administration
 
     def expert(self, expert_id: Any) -> str:
         return self.experts.get(str(expert_id)) or gettext("an expert no longer in the pool")
@@ -480,8 +485,8 @@ def planner_message(reason: Mapping[str, Any], names: PlanNames) -> tuple[str, d
     """A planner reason (``{"code", "params"}``) as a message: its kind and parameters, with
     names in place of the planner's ids."""
     code, params = str(reason.get("code", "")), dict(reason.get("params") or {})
-    if code == "assignment.fit":
-        return message_code(code), _fit(params, names)
+    if code == "assignment.fit":  # with the expert's record when it weighed in
+        return fit_record(_fit(params, names), params, names.topics, names.beneficiaries)
     out = {k: v for k, v in params.items() if k not in _DROPPED}
     out.update(_slot_params(params, names))
     out.update(_names_params(params, names))

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.dates import validate_date_in_range
+from renfort.lib.limits import length_checks
+from renfort.lib.messages import CODE_MAX, render
 from renfort.missions.models import Mission
 
 
@@ -38,7 +40,10 @@ class PlannerRun(models.Model):
     progress = models.JSONField(default=list, blank=True)
     problem = models.JSONField(default=dict, blank=True)
     plan = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # runs failed before error codes: their sentence
+    # Why the run failed, as a message (``planning.run_messages``), read in the reader's language.
+    error_code = models.CharField(_("error code"), max_length=CODE_MAX, blank=True, default="")
+    error_params = models.JSONField(_("error parameters"), default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -48,9 +53,16 @@ class PlannerRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("planner run")
         verbose_name_plural = _("planner runs")
+        constraints = length_checks(error_code=CODE_MAX)
 
     def __str__(self) -> str:
         return f"Planner run {self.pk} ({self.status})"
+
+    def error_text(self, language: str | None = None) -> str:
+        """Why the run failed, in ``language`` (default: the active one); "" if it did not."""
+        if self.error_code:
+            return str(render(self.error_code, self.error_params, language))
+        return self.error
 
     @property
     def building(self) -> bool:

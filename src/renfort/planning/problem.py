@@ -20,12 +20,13 @@ import holidays
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from renfort.missions.eligibility import bookings_of, exclusions_of, used_days
 from renfort.missions.messages import topic_level
 from renfort.missions.models import Assignment, Mission, MissionType, Slot, SlotRequirement
 from renfort.planner.workdays import Calendar, spans, straddle_allowed
+from renfort.planning.records import records_add
+from renfort.planning.run_messages import left_out
 from renfort.roster.models import Category, Expert, Skill, Topic
 
 FORMAT = "renfort-planning/1"
@@ -33,6 +34,8 @@ COUNTRY = re.compile(r"^[A-Z]{2}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 Period = tuple[datetime.date, datetime.date]
+# Why a mission cannot go to the planner: a ``planning.left_out.*`` code and its parameters.
+Why = tuple[str, dict[str, Any]]
 
 
 def _iso(day: datetime.date) -> str:
@@ -179,18 +182,18 @@ def _straddle(mission: Mission) -> bool | None:
     return True if mission.straddle_weekend else None
 
 
-def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
+def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, Why]:
     """The mission in exchange format, or None and why it cannot go to the planner."""
     slots = list(mission.slots.all())
     if not slots:
-        return None, _("it has no expert slot")
+        return None, ("planning.left_out.no_slot", {})
     countries = sorted(
         {b.country.upper() for b in mission.beneficiaries.all() if COUNTRY.match(b.country.upper())}
     )
     if not countries:
-        return None, _("no beneficiary administration has a country")
+        return None, ("planning.left_out.no_country", {})
     if not LANGUAGE.match(mission.language.lower()):
-        return None, _("its language is not an ISO 639-1 code")
+        return None, ("planning.left_out.no_language", {"language": mission.language})
     entry: dict[str, Any] = {
         "id": mission.reference,
         "beneficiaries": countries,
@@ -207,34 +210,44 @@ def _mission_entry(mission: Mission) -> tuple[dict[str, Any] | None, str]:
         # Fixed dates are taken as given: the calendar (and a straddle) changes nothing.
         _add_calendar(entry, host, mission.start, mission.end)
     elif mission.window_start is not None and mission.window_end is not None:
-        duration = mission.duration_days or 0
-        if (mission.window_end - mission.window_start).days + 1 < duration:
-            return None, _("its window is shorter than its duration")
-        # The planner never picks a day in the past: the window starts today at the earliest.
-        window_start = max(mission.window_start, timezone.localdate())
-        if (mission.window_end - window_start).days + 1 < duration:
-            return None, _("too little of its window is left to hold its duration")
-        entry["window"] = [_iso(window_start), _iso(mission.window_end)]
-        entry["duration_days"] = duration
-        # With the host's calendar, duration_days counts working days (docs/rules.md).
-        calendar = _add_calendar(entry, host, mission.window_start, mission.window_end)
-        if calendar is not None:
-            straddle = straddle_allowed(duration, _straddle(mission))
-            entry["straddle_weekend"] = straddle
-            if not _fits_working_days(
-                calendar, mission.window_start, mission.window_end, duration, straddle
-            ):
-                return None, _("its window is shorter than its duration")
-            if not _fits_working_days(
-                calendar, window_start, mission.window_end, duration, straddle
-            ):
-                return None, _("too little of its window is left to hold its duration")
+        why = _window_entry(entry, mission, host)
+        if why is not None:
+            return None, why
     else:
-        return None, _("it has neither dates nor a window")
+        return None, ("planning.left_out.no_dates", {})
     entry["slots"] = [
         {"id": s.code, "category": s.category, "skills": slot_skills(s)} for s in slots
     ]
-    return entry, ""
+    return entry, ("", {})
+
+
+def _window_entry(entry: dict[str, Any], mission: Mission, host: str) -> Why | None:
+    """Give the entry its window, duration and host calendar; or why the window cannot hold
+    the mission (from its first day, or from today: the planner never picks a past day)."""
+    assert mission.window_start is not None and mission.window_end is not None
+    duration = mission.duration_days or 0
+    window = [_iso(mission.window_start), _iso(mission.window_end)]
+    if (mission.window_end - mission.window_start).days + 1 < duration:
+        return "planning.left_out.window_short", {"window": window, "days": duration}
+    window_start = max(mission.window_start, timezone.localdate())
+    if (mission.window_end - window_start).days + 1 < duration:
+        return "planning.left_out.window_past", {"window": window, "days": duration}
+    entry["window"] = [_iso(window_start), _iso(mission.window_end)]
+    entry["duration_days"] = duration
+    # With the host's calendar, duration_days counts working days (docs/rules.md).
+    calendar = _add_calendar(entry, host, mission.window_start, mission.window_end)
+    if calendar is None:
+        return None
+    straddle = straddle_allowed(duration, _straddle(mission))
+    entry["straddle_weekend"] = straddle
+    working = {"window": window, "days": duration, "country": host}
+    if not _fits_working_days(
+        calendar, mission.window_start, mission.window_end, duration, straddle
+    ):
+        return "planning.left_out.window_short_working", working
+    if not _fits_working_days(calendar, window_start, mission.window_end, duration, straddle):
+        return "planning.left_out.window_past_working", working
+    return None
 
 
 def run_years(entries: Iterable[Mapping[str, Any]]) -> range:
@@ -253,7 +266,9 @@ def run_years(entries: Iterable[Mapping[str, Any]]) -> range:
 class BuiltProblem:
     problem: dict[str, Any]
     missions: list[Mission]
-    left_out: list[dict[str, str]] = field(default_factory=list)
+    # Missions that cannot go to the planner: {"mission": reference, "code", "params"}
+    # (``run_messages.left_out``), rendered in the reader's language when read.
+    left_out: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -365,18 +380,19 @@ def problem_build(
       minus the days of active assignments outside this problem in that year.
     - ``excluded_experts`` on each slot: the experts never to place there
       (``eligibility.exclusions_of``) that the problem knows, but the one pinned to it.
+    - ``ratings`` and ``worked_with`` of each expert: their record (``records.records_add``).
     """
     travel = settings.PLANNER_TRAVEL_DAYS if travel_days is None else travel_days
     limit = settings.PLANNER_TIME_LIMIT_S if time_limit_s is None else time_limit_s
     chosen = missions_with_details(m.pk for m in missions)
 
     entries: list[dict[str, Any]] = []
-    left_out: list[dict[str, str]] = []
+    skipped: list[dict[str, Any]] = []
     kept: list[Mission] = []
     for mission in chosen:
-        entry, why = _mission_entry(mission)
+        entry, (code, params) = _mission_entry(mission)
         if entry is None:
-            left_out.append({"mission": mission.reference, "reason": why})
+            skipped.append(left_out(mission.reference, code, **params))
         else:
             entries.append(entry)
             kept.append(mission)
@@ -396,6 +412,7 @@ def problem_build(
         for e in (_expert_entry(x, str(x.pk) in pinned, commitments, years) for x in experts)
         if e is not None
     ]
+    records_add(expert_entries, entries)  # ratings and worked_with: tie-breaks only
     known = {e["id"] for e in expert_entries}
     for entry in entries:
         for slot in entry["slots"]:
@@ -410,7 +427,7 @@ def problem_build(
         "missions": entries,
         "pinned": [{"slot": s, "expert": e} for s, e in sorted(pins.items())],
     }
-    return BuiltProblem(problem=problem, missions=kept, left_out=left_out)
+    return BuiltProblem(problem=problem, missions=kept, left_out=skipped)
 
 
 def topic_names() -> dict[str, str]:

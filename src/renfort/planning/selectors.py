@@ -10,7 +10,8 @@ the planner's ``explanation_code`` data this message). ``explanation`` holds the
 words, shown only where there is no code (plans written before codes). An unstaffed mission's
 ``reason_codes`` and an infeasible plan's ``error_codes`` are the planner's data, put into
 words with names when read (``planning.messages.planner_message``); plans written before them
-show their ``reasons`` and the run's ``error`` as they are.
+show their ``reasons`` and the run's ``error`` as they are. ``left_out`` items and a failed
+run's ``error_code`` are messages too (``planning.run_messages``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from renfort.missions.models import Assignment, AssignmentStatus, Mission, Slot,
 from renfort.planning.messages import PlanNames, expert_ids, planner_message, topic_codes
 from renfort.planning.models import PlannerRun, PlannerRunStatus
 from renfort.planning.outlook import Outlook
+from renfort.planning.run_messages import left_out_reason
 from renfort.roster.models import Expert, Skill, Topic
 
 
@@ -186,11 +188,20 @@ class PlanQuality:
     mixed: int  # of those, the missions whose experts all come from different countries
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A mission left out of a run, and why, in the reader's language."""
+
+    reference: str
+    mission: Mission | None  # None when it has been deleted since
+    reason: str
+
+
 @dataclass
 class Review:
     staffed: list[MissionReview]
     unstaffed: list[MissionReview]
-    left_out: list[dict[str, str]]
+    left_out: list[LeftOut]
     quality: PlanQuality | None = None
 
     @property
@@ -343,17 +354,32 @@ def run_review(run: PlannerRun) -> Review:
     return Review(
         staffed=staffed,
         unstaffed=unstaffed,
-        left_out=list(run.plan.get("left_out", [])),
+        left_out=run_left_out(run),
         quality=_quality(entries, rows.experts),
     )
 
 
+def run_left_out(run: PlannerRun) -> list[LeftOut]:
+    """The missions left out of the run, each with why (in the active language), in one
+    query for their titles."""
+    items = list(run.plan.get("left_out") or []) if run.plan else []
+    if not items:
+        return []
+    refs = [str(item.get("mission", "")) for item in items]
+    missions = {m.reference: m for m in Mission.objects.filter(reference__in=refs)}
+    return [
+        LeftOut(ref, missions.get(ref), left_out_reason(item))
+        for ref, item in zip(refs, items, strict=True)
+    ]
+
+
 def run_failure(run: PlannerRun) -> list[str]:
     """Why a failed run has no plan, in the active language: an infeasible plan's reasons
-    (``error_codes``, with names), else the error recorded on the run."""
+    (``error_codes``, with names), else the failure recorded on the run."""
     codes = list(run.plan.get("error_codes") or []) if run.plan else []
     if run.status != PlannerRunStatus.FAILED or not codes:
-        return [run.error] if run.error else []
+        text = run.error_text()
+        return [text] if text else []
     slots = {
         s.code: s
         for s in Slot.objects.filter(

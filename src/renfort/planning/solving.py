@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from renfort.lib.messages import check
 from renfort.planning.messages import PlanNames, planner_message
@@ -26,6 +25,11 @@ from renfort.planning.problem import (
     problem_build,
     topic_names,
 )
+from renfort.planning.records import beneficiary_names
+from renfort.planning.run_messages import left_out
+
+# Why a run failed: a ``planning.run.*`` code and its parameters (``run_messages``).
+Failure = tuple[str, dict[str, Any]]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
         if key in run.plan:
             stored[key] = run.plan[key]
     names = topic_names()
+    beneficiaries = beneficiary_names(run.problem)  # for the experts' record
     for entry in stored.get("missions", []):
         # ``reason_codes`` (why a mission is unstaffed) stay as the planner's data: the review
         # puts names in them when it is read (``planning.messages.planner_message``).
@@ -79,7 +84,7 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
             # so that accepting can copy it to the assignment); the planner's own words
             # (English) stay in ``explanation``, shown only where no code is.
             a.setdefault("explanation", "")
-            fit = _fit_message(run.problem, entry["id"], a, names)
+            fit = _fit_message(run.problem, entry["id"], a, names, beneficiaries)
             if fit is not None:
                 check(*fit)
                 a["explanation_code"], a["explanation_params"] = fit
@@ -87,31 +92,42 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
     run.plan = stored
     run.progress = progress
     run.finished_at = timezone.now()
+    run.error = ""
     if plan.get("status") in ("optimal", "feasible"):
         run.status = PlannerRunStatus.DONE
-        run.error = ""
-    elif plan.get("status") == "infeasible":
-        run.status = PlannerRunStatus.FAILED
-        run.error = _("The pinned assignments cannot all hold. %(why)s") % {
-            "why": " ".join(plan.get("errors", []))
-        }
+        _failure_set(run, None)
     else:
         run.status = PlannerRunStatus.FAILED
-        run.error = _("The planner refused the problem: %(why)s") % {
-            "why": "; ".join(plan.get("errors", [])) or _("no reason given")
-        }
-    run.save(update_fields=["plan", "progress", "finished_at", "status", "error"])
+        # The planner's errors name fields of the exchange format: shown as they are (the
+        # review renders an infeasible plan's ``error_codes`` instead, with names).
+        code = "infeasible" if plan.get("status") == "infeasible" else "refused"
+        _failure_set(run, (f"planning.run.{code}", {"detail": "; ".join(plan.get("errors", []))}))
+    fields = ["plan", "progress", "finished_at", "status", "error", "error_code", "error_params"]
+    run.save(update_fields=fields)
     return run
 
 
+def _failure_set(run: PlannerRun, failure: Failure | None) -> None:
+    """Record why the run failed (nothing when it did not), as a message code."""
+    code, params = failure or ("", {})
+    if code:
+        check(code, params)
+    run.error_code, run.error_params = code, params
+
+
 def _fit_message(
-    problem: Mapping[str, Any], mission_id: str, a: Mapping[str, Any], names: Mapping[str, str]
+    problem: Mapping[str, Any],
+    mission_id: str,
+    a: Mapping[str, Any],
+    names: Mapping[str, str],
+    beneficiaries: Mapping[str, str],
 ) -> tuple[str, dict[str, Any]] | None:
-    """The ``assignment.fit`` message of a proposal: from the planner's data when it gave
-    them, else from the problem."""
+    """The ``assignment.fit`` message of a proposal (``assignment.fit_record`` when the
+    expert's record weighed in): from the planner's data when it gave them, else from the
+    problem."""
     planner_code = a.get("explanation_code")
     if isinstance(planner_code, Mapping) and planner_code.get("code") == "assignment.fit":
-        return planner_message(planner_code, PlanNames(topics=names))
+        return planner_message(planner_code, PlanNames(topics=names, beneficiaries=beneficiaries))
     fit = fit_explanation(problem, mission_id, a["slot"], a["expert"], names)
     return None if fit is None else ("assignment.fit", fit)
 
@@ -142,30 +158,28 @@ def planner_run_execute(*, run_id: int, waiting: bool = True) -> PlannerRun | No
     began = time.perf_counter()
     recorder = ProgressRecorder(run_id)
     try:
-        error = _problem_store(run)
+        failure = _problem_store(run)
     except Exception as exc:
         logger.exception("planner run %s: building the problem failed", run_id)
-        error = _(
-            "The problem could not be built (%(kind)s). Try again; if it fails again, the "
-            "server log has the details."
-        ) % {"kind": type(exc).__name__}
+        failure = ("planning.run.build_failed", {"kind": type(exc).__name__})
     build_s = time.perf_counter() - began
-    if not error:
+    if failure is None:
         try:
             plan = _solve(run, recorder, waiting)
         except Exception as exc:
             logger.exception("planner run %s failed", run_id)
-            error = _(
-                "The planner stopped with an error (%(kind)s). Try again or shorten the run."
-            ) % {"kind": type(exc).__name__}
+            failure = ("planning.run.solve_failed", {"kind": type(exc).__name__})
         else:
             plan.setdefault("stats", {})["build_s"] = round(build_s, 3)
             return plan_apply(run=run, plan=plan, progress=recorder.points)
     run.status = PlannerRunStatus.FAILED
-    run.error = error
+    run.error = ""
+    _failure_set(run, failure)
     run.progress = recorder.points
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "progress", "finished_at"])
+    run.save(
+        update_fields=["status", "error", "error_code", "error_params", "progress", "finished_at"]
+    )
     return run
 
 
@@ -189,9 +203,9 @@ def _solve(run: PlannerRun, recorder: ProgressRecorder, waiting: bool) -> dict[s
     )
 
 
-def _problem_store(run: PlannerRun) -> str:
+def _problem_store(run: PlannerRun) -> Failure | None:
     """Build the run's problem and store it, with the missions left out; returns why the run
-    cannot go to the planner ("" when it can).
+    cannot go to the planner (None when it can).
 
     The rules are the problem builder's (``problem.problem_build``); a mission confirmed or
     stripped of its slots since the run was started is left out, named.
@@ -200,26 +214,23 @@ def _problem_store(run: PlannerRun) -> str:
     plannable = missions_for_run(missions=chosen)
     kept = {m.pk for m in plannable}
     gone = [
-        {"mission": m.reference, "reason": _("it is no longer plannable (confirmed or no slot)")}
-        for m in chosen
-        if m.pk not in kept
+        left_out(m.reference, "planning.left_out.not_plannable") for m in chosen if m.pk not in kept
     ]
     pins = [(str(slot), str(expert)) for slot, expert in run.plan.get("pins", [])]
     try:
         built = problem_build(missions=plannable, extra_pins=pins, time_limit_s=run.time_limit_s)
     except ValidationError as exc:
-        return _("The problem could not be built: %(why)s") % {"why": " ".join(exc.messages)}
-    left_out = gone + built.left_out
+        return "planning.run.build_refused", {"detail": " ".join(exc.messages)}
+    out = gone + built.left_out
     # What the run was asked stays until the plan replaces it, for a "try again".
     seed = {k: run.plan[k] for k in ("previous_run", "pins") if run.plan.get(k)}
-    run.problem, run.plan = built.problem, {"left_out": left_out, **seed}
+    run.problem, run.plan = built.problem, {"left_out": out, **seed}
     run.save(update_fields=["problem", "plan"])
     if not built.problem["missions"]:
-        reasons = "; ".join(f"{x['mission']}: {x['reason']}" for x in left_out)
-        return _("No mission can go to the planner: %(reasons)s") % {
-            "reasons": reasons or _("the run holds no mission")
-        }
-    return ""
+        if not out:
+            return "planning.run.empty", {}
+        return "planning.run.nothing_to_plan", {"reasons": out}
+    return None
 
 
 def _plan_for_planner(plan: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/proposals/<str:slot>/swap/", views.run_swap, name="run_swap"),
     path("<int:pk>/proposals/<str:slot>/pin/", views.run_pin, name="run_pin"),
     path("missions/<int:pk>/relaxations/", views.mission_relaxations, name="mission_relaxations"),
+    path("missions/<int:pk>/slot-counts/", views.slot_counts, name="slot_counts"),
 ]

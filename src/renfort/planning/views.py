@@ -24,6 +24,7 @@ from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
+from renfort.missions.forms import SlotForm
 from renfort.missions.selectors import mission_for_user
 from renfort.planning import selectors, services
 from renfort.planning.charts import progress_chart
@@ -33,6 +34,8 @@ from renfort.planning.gap_selectors import pool_gaps_page
 from renfort.planning.models import PlannerRunStatus
 from renfort.planning.outlook import mission_outlooks
 from renfort.planning.relaxation_requests import outlooks_for_page, relaxations_request
+from renfort.planning.slot_counts import slot_form_counts
+from renfort.roster.models import Topic
 
 SECRETARIAT = Role.SECRETARIAT_COORDINATOR
 GAP_ROLES = (
@@ -110,6 +113,18 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
         for mr in review.unstaffed:
             mr.outlook = outlooks.get(mr.mission.pk) if mr.mission is not None else None
     return render(request, "planner/run_detail.html", context)
+
+
+@role_required(SECRETARIAT)
+@require_GET
+def slot_counts(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """How many experts the slot being defined on the mission's page would find: the add-slot
+    form asks (htmx) on each change and shows the answer under its fields. Without JavaScript
+    the counts come with the page drawn again after a refused submit."""
+    mission = mission_for_user(request.user, pk)
+    form = SlotForm(request.GET, topics=list(Topic.objects.order_by("name")))
+    counts = slot_form_counts(mission, form)
+    return render(request, "planner/_slot_counts.html", {"slot_counts": counts})
 
 
 @role_required(SECRETARIAT)

@@ -12,6 +12,7 @@ from renfort.assistance.models import Request, RequestStatus, RequestStatusChang
 from renfort.missions.models import AssignmentStatus, MissionStatus
 from renfort.roster.models import ReleaseStatus
 from renfort.testing import (
+    confirm_terms,
     make_assignment,
     make_member,
     make_request,
@@ -246,6 +247,7 @@ def _scheduled(personas):
         status=AssignmentStatus.ACCEPTED,
         release_status=ReleaseStatus.GRANTED,
     )
+    confirm_terms(mission)
     return req, mission
 
 

@@ -84,6 +84,7 @@ def test_request_to_confirmed_mission(client, personas, django_capture_on_commit
     detail = reverse("assistance:request_detail", args=[req.pk])
     html = client.get(detail).content.decode()
     assert "Planned" in html and "Confirm proposed dates" in html
+    client.post(reverse("missions:terms_confirm", args=[mission.pk]))  # terms of reference
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assistance:mission_confirm", args=[req.pk, mission.pk]))
     mission.refresh_from_db()

@@ -22,11 +22,15 @@ ALLOWED = {
     ("missions/services/assignments.py", "assignment_transition"),
     ("missions/services/releases.py", "assignment_release_decide"),
     ("roster/services.py", "expert_release_set"),
+    ("agreements/services/agreements.py", "agreement_transition"),
     # A planner run's own machine (queued, running, done, failed), written by its worker.
     ("planning/solving.py", "planner_run_execute"),
     ("planning/solving.py", "plan_apply"),
     # The relaxations' computation mark (computing, done, failed), claimed again when lost.
     ("planning/relaxation_requests.py", "relaxations_request"),
+    # The year's delivery plan (draft, approved, published) and a follow-up action (open, done).
+    ("results/services/delivery_plans.py", "delivery_plan_transition"),
+    ("results/services/follow_ups.py", "follow_up_done"),
 }
 
 

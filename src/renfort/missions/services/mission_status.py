@@ -19,6 +19,7 @@ from renfort.missions.models import (
     DONE_MISSION_STATUSES,
     MISSION_TRANSITIONS,
     OPEN_ASSIGNMENT_STATUSES,
+    TAKING_PART_ASSIGNMENT_STATUSES,
     Assignment,
     AssignmentStatus,
     Mission,
@@ -33,6 +34,7 @@ from renfort.missions.services.common import (
     mission_params,
     mission_status_labels,
 )
+from renfort.missions.terms import terms_problems
 from renfort.roster.models import ReleaseStatus
 
 
@@ -63,6 +65,7 @@ def _mission_guard(
             % names
         )
     if to_status == MissionStatus.CONFIRMED:
+        problems.extend(terms_problems(mission))
         held = {a.slot_id: a for a in assignments}
         for slot in mission.slots.all():
             a = held.get(slot.pk)
@@ -90,19 +93,69 @@ def _mission_guard(
                         "release": ReleaseStatus(a.release_status).label,
                     }
                 )
-    if to_status == MissionStatus.DELIVERED:
-        today = timezone.localdate()
-        if mission.end is None or mission.end > today:
-            problems.append(
-                _("Mission %(mission)s ends on %(end)s: it cannot be delivered before then.")
-                % {**names, "end": mission.end or "-"}
-            )
-    if to_status == MissionStatus.REPORTED and not mission.reports.exists():
-        problems.append(
-            _("Mission %(mission)s has no report yet: an expert must submit one first.") % names
-        )
+    problems.extend(_after_delivery_problems(mission, assignments, to_status))
     if to_status == MissionStatus.CANCELLED and not note.strip():
         problems.append(_("Reason: say why mission %(mission)s is cancelled.") % names)
+    return problems
+
+
+def _after_delivery_problems(
+    mission: Mission, assignments: list[Assignment], to_status: str
+) -> list[str]:
+    """What forbids delivered, reported or closed. The delivery (its actual dates), the
+    reports and the evaluations are the results app's (``results.services``): read here
+    through their relations to the mission."""
+    names = {"mission": mission.reference}
+    problems: list[str] = []
+    if to_status == MissionStatus.DELIVERED:
+        today = timezone.localdate()
+        actual_end = (
+            Mission.objects.filter(pk=mission.pk).values_list("delivery__actual_end", flat=True)
+        )[0]
+        if actual_end is None:
+            if mission.end is None or mission.end > today:
+                problems.append(
+                    _("Mission %(mission)s ends on %(end)s: it cannot be delivered before then.")
+                    % {**names, "end": mission.end or "-"}
+                )
+            problems.append(
+                _(
+                    "Mission %(mission)s: record its delivery with the days it actually ran "
+                    "(After the mission page)."
+                )
+                % names
+            )
+        elif actual_end > today:
+            problems.append(
+                _("Mission %(mission)s ran until %(end)s: it cannot be delivered before then.")
+                % {**names, "end": actual_end}
+            )
+    if to_status == MissionStatus.REPORTED:
+        reported = set(mission.reports.values_list("author_id", flat=True))
+        missing = sorted(
+            {
+                str(a.expert)
+                for a in assignments
+                if a.status in TAKING_PART_ASSIGNMENT_STATUSES and a.expert_id not in reported
+            }
+        )
+        if not reported:
+            problems.append(
+                _("Mission %(mission)s has no report yet: an expert must submit one first.") % names
+            )
+        if missing:
+            problems.append(
+                _("Mission %(mission)s waits for the report of %(experts)s.")
+                % {**names, "experts": ", ".join(missing)}
+            )
+    if to_status == MissionStatus.CLOSED and not mission.evaluations.exists():
+        problems.append(
+            _(
+                "Mission %(mission)s has no evaluation yet: a beneficiary administration "
+                "evaluates it first."
+            )
+            % names
+        )
     return problems
 
 
@@ -120,7 +173,10 @@ def mission_transition(
     planned: its accepted requests become planned. confirmed: every slot holds an accepted
     expert whose release is granted; their assignments become confirmed. delivered: the
     mission has ended; assignments complete, requests whose missions are all delivered become
-    delivered. reported: a report exists. cancelled (reason required): assignments are
+    delivered (the delivery, with the actual dates, is recorded first:
+    ``results.services.mission_deliver``). reported: every expert's report is in. closed: an
+    evaluation is in; requests whose missions are all closed close. cancelled (reason
+    required): assignments are
     withdrawn, requests no mission answers any more go back to accepted.
     Experts and focal points are told when a mission is confirmed or cancelled. ``note`` is
     the user's own words; ``note_code`` a message of ours about the mission (lib/messages.py).
@@ -167,6 +223,8 @@ def mission_transition(
     _assignments_follow(mission, assignments, by, note.strip())
     if to_status == MissionStatus.DELIVERED:
         _requests_delivered(mission, by)
+    elif to_status == MissionStatus.CLOSED:
+        _requests_closed(mission, by)
     _notify_mission(mission, told, note.strip())
     return mission
 
@@ -259,5 +317,20 @@ def _requests_delivered(mission: Mission, by: User | None) -> None:
                 to_status=RequestStatus.DELIVERED,
                 by=by,
                 note_code="request.delivered_by_mission",
+                note_params={"mission": mission.reference},
+            )
+
+
+def _requests_closed(mission: Mission, by: User | None) -> None:
+    """Delivered requests whose live missions are all closed close with the mission (the
+    note's code is registered by the results app, ``results/messages.py``)."""
+    for req in mission.requests.filter(status=RequestStatus.DELIVERED):
+        pending = req.missions.exclude(status__in=[MissionStatus.CLOSED, *DEAD_MISSION_STATUSES])
+        if not pending.exists():
+            request_transition(
+                request=req,
+                to_status=RequestStatus.CLOSED,
+                by=by,
+                note_code="request.closed_by_mission",
                 note_params={"mission": mission.reference},
             )

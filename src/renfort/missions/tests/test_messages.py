@@ -27,6 +27,7 @@ from renfort.missions.services import (
     mission_set_dates,
     mission_transition,
 )
+from renfort.missions.services.terms import terms_confirm, terms_send
 from renfort.planning.selectors import proposal_for_slot
 from renfort.planning.services import planner_run_start, proposal_swap, proposals_accept
 from renfort.roster.models import Category
@@ -96,6 +97,8 @@ def _main_flows(p: Personas) -> None:
     assignment_transition(assignment=a, to_status="accepted", by=bruno_user)
     assignment_release_decide(assignment=a, granted=True, by=p.lender)
     mission_transition(mission=mission, to_status="scheduled", by=p.secretariat)
+    terms_send(mission=mission, by=p.secretariat)
+    terms_confirm(mission=mission, by=p.member)
     mission_transition(mission=mission, to_status="confirmed", by=p.secretariat)
     mission_transition(
         mission=mission, to_status="cancelled", by=p.secretariat, note="Port closed."

@@ -26,6 +26,7 @@ from renfort.missions.tests.racing import ROUNDS, Rounds, race
 from renfort.roster.models import Expert, ReleaseStatus
 from renfort.testing import (
     Personas,
+    confirm_terms,
     make_assignment,
     make_expert,
     make_mission,
@@ -106,6 +107,7 @@ def test_confirming_a_mission_while_the_release_is_refused(p: Personas) -> None:
     rounds = Rounds()
     for _ in range(ROUNDS):
         held = _held(p, _mission(p, next_year(3, 2)))
+        confirm_terms(held.slot.mission)
         result = race(
             partial(
                 mission_transition,

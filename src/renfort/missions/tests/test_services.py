@@ -31,10 +31,11 @@ from renfort.missions.services import (
     slot_add,
     slot_remove,
 )
-from renfort.results.models import MissionReport
+from renfort.results.models import MissionDelivery, MissionReport
 from renfort.roster.models import Category, Unavailability
 from renfort.testing import (
     Personas,
+    confirm_terms,
     make_assignment,
     make_expert,
     make_member,
@@ -326,6 +327,7 @@ def test_confirming_confirms_the_experts_and_tells_everyone(
     a = make_assignment(
         mission.slots.get(), personas.expert, status="accepted", release_status="granted"
     )
+    confirm_terms(mission)
     with django_capture_on_commit_callbacks(execute=True):
         mission_transition(mission=mission, to_status="confirmed", by=personas.secretariat)
     a.refresh_from_db()
@@ -368,6 +370,12 @@ def test_delivering_completes_assignments_and_delivers_requests(personas: Person
     a = make_assignment(
         mission.slots.get(), personas.expert, status="confirmed", release_status="granted"
     )
+    # The delivery's actual dates come first (results.services.mission_deliver).
+    MissionDelivery.objects.create(
+        mission=mission,
+        actual_start=TODAY - datetime.timedelta(days=10),
+        actual_end=TODAY - datetime.timedelta(days=6),
+    )
     mission_transition(mission=mission, to_status="delivered")
     a.refresh_from_db()
     assert a.status == AssignmentStatus.COMPLETED
@@ -378,7 +386,7 @@ def test_delivering_completes_assignments_and_delivers_requests(personas: Person
 def test_reported_needs_a_report(personas: Personas) -> None:
     mission = persona_mission(personas, status="delivered")
     refuses(mission_transition, text="has no report yet", mission=mission, to_status="reported")
-    MissionReport.objects.create(mission=mission, author=personas.expert, summary="Done.")
+    MissionReport.objects.create(mission=mission, author=personas.expert, activities="Done.")
     assert mission_transition(mission=mission, to_status="reported").status == "reported"
 
 

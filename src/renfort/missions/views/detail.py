@@ -40,6 +40,7 @@ from renfort.missions.models import (
 )
 from renfort.missions.views.common import SECRETARIAT
 from renfort.planning.relaxation_requests import mission_outlook_for
+from renfort.planning.slot_counts import slot_form_counts
 from renfort.roster.models import Expert, Topic
 
 # The secretariat moves an assignment along these steps from a mission's page; the expert
@@ -255,6 +256,9 @@ def render_detail(
             initial={"start": mission.start, "end": mission.end}
         )
         context["slot_form"] = slot_form or SlotForm(topics=topics)
+        if slot_form is not None:
+            # A refused slot: how many experts its needs find (the htmx counts, without JS).
+            context["slot_counts"] = slot_form_counts(mission, slot_form)
         # Shown while the planner may still choose the dates, or to show why it was refused.
         if options_form is not None or mission.status in EDITABLE_MISSION_STATUSES:
             context["options_form"] = options_form or PlanningOptionsForm(

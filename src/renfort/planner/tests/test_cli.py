@@ -125,3 +125,18 @@ def test_infeasible_pins_exit_1(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     assert plan_main([write(tmp_path / "p.json", doc), "-o", str(out), "--time-limit", "1"]) == 1
     assert json.loads(out.read_text())["status"] == "infeasible"
+
+
+def test_generate_with_the_real_calendar_options(tmp_path: Path) -> None:
+    """--calendars, --year-caps and --exclusions each add their fields, as ``renfort bench``
+    names them in its report."""
+    out = tmp_path / "p.json"
+    argv = ["--generate", "30", "60", "5", "--calendars", "--year-caps", "--exclusions"]
+    assert plan_main([*argv, "-o", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert all("calendar" in m for m in doc["missions"])
+    assert any("max_days_by_year" in e for e in doc["experts"])
+    assert any("excluded_experts" in s for m in doc["missions"] for s in m["slots"])
+    plain = tmp_path / "plain.json"
+    assert plan_main(["--generate", "30", "60", "5", "-o", str(plain)]) == 0
+    assert "max_days_by_year" not in plain.read_text()

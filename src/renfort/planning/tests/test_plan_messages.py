@@ -81,7 +81,7 @@ def test_names_take_the_place_of_ids() -> None:
     assert text == (
         "Poste 1 de la mission M-2027-001 : aucun expert de la catégorie « Formateur spécialisé » "
         "parlant la langue de la mission, Anglais (1 dans le vivier), n’a les niveaux exigés : "
-        "Valeur en douane 2 ou plus (meilleur niveau détenu : 1)."
+        "Valeur en douane au niveau 2 ou plus (aucun ne dépasse le niveau 1)."
     )
     kind, params = planner_message(_planner_reasons()["slot.only_beneficiaries"], NAMES)
     assert "(Morocco)" in str(render(kind, params, "en"))
@@ -169,7 +169,8 @@ def test_the_review_in_french_says_why_with_names(client: Client, plan_world: di
     assert (
         f"Poste 1 de la mission {missions[2].reference} : aucun expert de la catégorie "
         "« Formateur spécialisé » parlant la langue de la mission, Français (2 dans le vivier), "
-        "n’a les niveaux exigés : Contrôle a posteriori 3 ou plus (meilleur niveau détenu : 2)."
+        "n’a les niveaux exigés : Contrôle a posteriori au niveau 3 ou plus (aucun ne dépasse le "
+        "niveau 2)."
     ) in text
     assert "viennent d’un pays bénéficiaire (Sénégal)" in text
     expert = plan_world["p"].expert
@@ -189,7 +190,7 @@ def test_the_review_in_french_says_why_with_names(client: Client, plan_world: di
     ):
         assert identifier not in text, identifier
     english = _visible(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
-    assert "Post-clearance audit 3 or more (best held: 2)" in english
+    assert "Post-clearance audit at level 3 or more (none of them is above level 2)" in english
     assert "comes from a beneficiary country (Senegal)" in english
     assert "Missions staffed: 1 of 4" in english
 

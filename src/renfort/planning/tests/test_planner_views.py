@@ -94,7 +94,7 @@ def test_run_end_to_end_from_the_form(client: Client, world: dict) -> None:
     assert f"{world['staffable'].reference}-1" in html
     assert "Risk management 3 (needs 2)" in html  # the fit explanation
     # Why the other mission stayed unstaffed, with the topic's name and the best level held.
-    assert "Customs valuation 4 or more (best held: 3)" in html
+    assert "Customs valuation at level 4 or more (none of them is above level 3)" in html
     assert "<svg" in html and "<progress" in html
 
 
@@ -125,7 +125,7 @@ def test_failure_is_recorded_on_the_run(world: dict) -> None:
     planner_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == PlannerRunStatus.FAILED
-    assert run.error == "No mission can go to the planner: the run holds no mission"
+    assert run.error_text() == "No mission can go to the planner: the run holds no mission."
 
 
 def test_progress_partial_polls_while_running_then_refreshes(client: Client, world: dict) -> None:

@@ -9,9 +9,11 @@ import jsonschema
 import pytest
 from django.utils import translation
 
+from renfort.lib.messages import PERIOD
 from renfort.missions.models import AssignmentStatus, MissionStatus
 from renfort.planning.models import PlannerRun, PlannerRunStatus
 from renfort.planning.problem import missions_for_run, problem_build
+from renfort.planning.run_messages import left_out_reason
 from renfort.planning.selectors import explanation_text
 from renfort.planning.solving import ProgressRecorder, plan_apply
 from renfort.roster.models import Category, ReleaseStatus
@@ -108,7 +110,7 @@ def test_problem_is_schema_valid_and_carries_the_pool(scene: dict) -> None:
     assert windowed["window"] == [next_year(5, 1).isoformat(), next_year(6, 30).isoformat()]
     assert windowed["duration_days"] == 5
     assert built.left_out == [
-        {"mission": scene["no_slots"].reference, "reason": "it has no expert slot"}
+        {"mission": scene["no_slots"].reference, "code": "planning.left_out.no_slot", "params": {}}
     ]
 
     experts = {e["id"]: e for e in problem["experts"]}
@@ -196,7 +198,8 @@ def test_plan_apply_stores_plan_with_explanations(scene: dict, secretariat) -> N
 
     plan_apply(run=run, plan={"status": "invalid", "errors": ["missions[0]: bad"]}, progress=[])
     run.refresh_from_db()
-    assert run.status == PlannerRunStatus.FAILED and "missions[0]: bad" in run.error
+    assert run.status == PlannerRunStatus.FAILED and run.error_code == "planning.run.refused"
+    assert run.error_text("en") == "The planner refused the problem.\n\nmissions[0]: bad"
 
 
 def test_progress_is_written_at_most_twice_a_second(secretariat) -> None:
@@ -219,7 +222,11 @@ def test_window_shorter_than_duration_is_left_out(personas: Personas) -> None:
     m = make_mission(window=(next_year(5, 1), next_year(5, 2), 5))
     built = problem_build(missions=[m])
     assert built.problem["missions"] == []
-    assert built.left_out[0]["reason"] == "its window is shorter than its duration"
+    assert built.left_out[0]["code"] == "planning.left_out.window_short"
+    window = PERIOD.render([str(m.window_start), str(m.window_end)])
+    assert left_out_reason(built.left_out[0]) == (
+        f"its window ({window}) is shorter than its duration of 5 days"
+    )
 
 
 def test_experts_without_a_usable_country_or_language_stay_out(scene: dict) -> None:

@@ -10,6 +10,7 @@ import pytest
 from renfort.missions.models import MissionType
 from renfort.planner.validate import parse_problem, problem_errors
 from renfort.planning.problem import host_country, problem_build
+from renfort.planning.run_messages import left_out_reason
 from renfort.testing import make_member, make_mission, next_year
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,10 @@ def test_a_window_without_enough_working_days_is_left_out() -> None:
     )
     built = problem_build(missions=[mission])
     assert built.problem["missions"] == []
-    assert built.left_out == [
-        {"mission": mission.reference, "reason": "its window is shorter than its duration"}
+    assert [(x["mission"], x["code"]) for x in built.left_out] == [
+        (mission.reference, "planning.left_out.window_short_working")
     ]
+    assert built.left_out[0]["params"]["country"] == "KE"
+    assert "does not hold its 5 working days (calendar of Kenya" in left_out_reason(
+        built.left_out[0]
+    )

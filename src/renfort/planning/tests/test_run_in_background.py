@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
+from renfort.lib.messages import PERIOD
 from renfort.missions.models import Mission
 from renfort.planning.charts import progress_chart
 from renfort.planning.models import PlannerRun, PlannerRunStatus
@@ -99,12 +100,17 @@ def test_a_build_error_becomes_the_runs_error_in_words(client: Client, personas:
     run = PlannerRun.objects.get()
     assert response["Location"] == detail(run)  # the POST itself is not refused
     assert run.status == PlannerRunStatus.FAILED and run.finished_at is not None
-    assert run.error == (
-        f"No mission can go to the planner: {cramped.reference}: "
-        "its window is shorter than its duration"
+    assert run.error_code == "planning.run.nothing_to_plan"
+    window = PERIOD.render([str(cramped.window_start), str(cramped.window_end)])
+    assert run.error_text() == (
+        f"No mission can go to the planner: {cramped.reference}: its window ({window}) is "
+        "shorter than its duration of 5 days"
     )
     page = client.get(detail(run)).content.decode()
-    assert "its window is shorter than its duration" in page and "Try again" in page
+    assert "is shorter than its duration of 5 days" in page and "Try again" in page
+    with translation.override("en"):
+        french = client.get(detail(run), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "est plus courte que sa durée de 5 jours" in french
 
 
 def test_a_mission_no_longer_plannable_when_the_worker_builds_is_left_out_by_name(
@@ -118,7 +124,7 @@ def test_a_mission_no_longer_plannable_when_the_worker_builds_is_left_out_by_nam
     assert run.status == PlannerRunStatus.DONE, run.error
     assert [m["id"] for m in run.problem["missions"]] == [mission.reference]
     assert run.plan["left_out"] == [
-        {"mission": other.reference, "reason": "it is no longer plannable (confirmed or no slot)"}
+        {"mission": other.reference, "code": "planning.left_out.not_plannable", "params": {}}
     ]
 
 

@@ -73,28 +73,30 @@ def test_indicator_refuses_out_of_bounds(objective, overrides, field, text) -> N
         ({"value": "-1e13"}, "value", "Value: -1e13 is too large"),
     ],
 )
-def test_actual_refuses_out_of_bounds(objective, overrides, field, text) -> None:
+def test_actual_refuses_out_of_bounds(personas: Personas, objective, overrides, field, text):
     indicator = indicator_create(objective=objective, name="Release time", baseline=72, target=24)
     args: dict[str, Any] = {
         "indicator": indicator,
         "period_start": datetime.date(2030, 1, 1),
         "period_end": datetime.date(2030, 6, 30),
         "value": 60,
+        "by": personas.secretariat,
     }
     refuses(indicator_actual_record, text=text, field=field, **{**args, **overrides})
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field", ["summary", "outcomes", "recommendations"])
+@pytest.mark.parametrize("field", ["activities", "findings", "recommendations"])
 def test_report_refuses_over_long_sections(personas: Personas, field) -> None:
     mission = delivered(personas)
-    sections = {"summary": "Done.", field: "s" * 4001}
+    sections = {"activities": "Done.", field: "s" * 4001}
     refuses(
         mission_report_submit,
         text=f"{field.capitalize()}: 4001 characters, at most 4000.",
         field=field,
         mission=mission,
         author=personas.expert,
+        by=personas.expert_user,
         **sections,
     )
 

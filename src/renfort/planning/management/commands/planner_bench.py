@@ -94,7 +94,7 @@ def _timed(client: Client, url: str, data: dict[str, Any]) -> Timing:
     ready = time.perf_counter()
     run.refresh_from_db()
     if run.status != PlannerRunStatus.DONE:
-        raise CommandError(f"Planner run {run.pk} ended {run.status}: {run.error}")
+        raise CommandError(f"Planner run {run.pk} ended {run.status}: {run.error_text()}")
     page = client.get(response["Location"])
     assert page.status_code == 200
     return Timing(posted - began, ready - began, time.perf_counter() - ready, run)

@@ -79,5 +79,5 @@ class Command(BaseCommand):
         total = len(done.problem.get("missions", []))
         self.stdout.write(
             f"Planner run {done.pk}: {done.status}; {staffed} of {total} missions staffed"
-            + (f"; {done.error}" if done.error else "")
+            + (f"; {done.error_text()}" if done.error_text() else "")
         )
