@@ -7,10 +7,11 @@ import datetime
 from collections.abc import Sequence
 
 from renfort.accounts.models import Organisation
+from renfort.assistance import consultation_services as consultations
 from renfort.assistance import services as assistance
-from renfort.assistance.models import Level, Request, RequestStatus
+from renfort.assistance.models import Level, Opinion, Request, RequestStatus
 from renfort.demo import texts
-from renfort.demo.context import DEMO_MEMBER, BuildContext
+from renfort.demo.context import DEMO_MEMBER, DEMO_REGION, BuildContext
 from renfort.demo.plans import beneficiaries_for
 from renfort.missions import services as missions
 
@@ -95,6 +96,37 @@ def build_open_requests(ctx: BuildContext) -> None:
         _open_request(ctx, org, status, regional=i % 7 == 3)
     _accept_path(ctx)
     _possible_duplicate(ctx, member)
+    _consultations(ctx)
+
+
+def _consultations(ctx: BuildContext) -> None:
+    """The secretariat asks the demo region's coordinator about two requests waiting for
+    appraisal; the coordinator has answered the first (docs/terms.md, "Consultation")."""
+    waiting = (
+        Request.objects.filter(
+            administrations__region=DEMO_REGION,
+            status__in=[RequestStatus.SUBMITTED, RequestStatus.UNDER_APPRAISAL],
+        )
+        .distinct()
+        .order_by("reference")[:2]
+    )
+    for i, request in enumerate(waiting):
+        consultation = consultations.consultation_ask(
+            request=request,
+            by=ctx.coordinator,
+            region=DEMO_REGION,
+            question="Is this a priority for the region this year, and would a regional "
+            "workshop serve its neighbours too?",
+        )
+        if i == 0:
+            coordinator = consultations.region_coordinators(DEMO_REGION)[0]
+            consultations.consultation_answer(
+                consultation=consultation,
+                by=coordinator,
+                opinion=Opinion.CONDITIONS,
+                comment="Yes, if the neighbouring administrations of the sub-region are "
+                "invited; the regional office can host it.",
+            )
 
 
 def _open_request(ctx: BuildContext, org: Organisation, status: str, *, regional: bool) -> None:

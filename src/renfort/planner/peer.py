@@ -88,10 +88,73 @@ def span(m: TfMission) -> int:
     return m.spans.get(m.start or 0, m.duration)
 
 
-def days_by_year(m: TfMission) -> list[int]:
-    """The days the mission takes in each capped year at its chosen start, packed as
-    year * BLOCK + days."""
-    return m.year_days.get(m.start or 0, [])
+def _days_in(m: TfMission, year: int) -> int:
+    """The days the mission takes in capped year ``year`` (a column of ExpertArrays.years)
+    at its chosen start."""
+    for packed in m.year_days.get(m.start or 0, []):
+        if packed // BLOCK == year:
+            return packed % BLOCK
+    return 0
+
+
+# One constraint per capped year (flatten_last over the (year, days) pairs corrupted Timefold's
+# incremental score on large problems: a plan it scored 0 hard broke the caps). Module-level
+# functions, one per year column, because the stream lambdas cross into Java without closures.
+def _days_0(s: Any, m: TfMission) -> int:
+    return _days_in(m, 0)
+
+
+def _days_1(s: Any, m: TfMission) -> int:
+    return _days_in(m, 1)
+
+
+def _days_2(s: Any, m: TfMission) -> int:
+    return _days_in(m, 2)
+
+
+def _days_3(s: Any, m: TfMission) -> int:
+    return _days_in(m, 3)
+
+
+def _over_0(e: TfExpert, days: int) -> int:
+    return max(0, days - e.caps.get(0, days))
+
+
+def _over_1(e: TfExpert, days: int) -> int:
+    return max(0, days - e.caps.get(1, days))
+
+
+def _over_2(e: TfExpert, days: int) -> int:
+    return max(0, days - e.caps.get(2, days))
+
+
+def _over_3(e: TfExpert, days: int) -> int:
+    return max(0, days - e.caps.get(3, days))
+
+
+def _is_over_0(e: TfExpert, days: int) -> bool:
+    return _over_0(e, days) > 0
+
+
+def _is_over_1(e: TfExpert, days: int) -> bool:
+    return _over_1(e, days) > 0
+
+
+def _is_over_2(e: TfExpert, days: int) -> bool:
+    return _over_2(e, days) > 0
+
+
+def _is_over_3(e: TfExpert, days: int) -> bool:
+    return _over_3(e, days) > 0
+
+
+YEAR_FUNCTIONS = (
+    (_days_0, _is_over_0, _over_0),
+    (_days_1, _is_over_1, _over_1),
+    (_days_2, _is_over_2, _over_2),
+    (_days_3, _is_over_3, _over_3),
+)
+MAX_CAPPED_YEARS = len(YEAR_FUNCTIONS)
 
 
 @planning_entity
@@ -220,22 +283,17 @@ def _calendar_spans(factory: Any) -> list[Any]:
 
 
 def _year_caps(factory: Any) -> list[Any]:
-    """Per-year caps: the days the mission at its chosen start takes in each capped year,
-    summed per expert and year."""
+    """Per-year caps: for each capped year, the days the missions at their chosen starts take
+    in it, summed per expert."""
     return [
         factory.for_each(TfSlot)
         .filter(lambda s: len(s.expert.caps) > 0)
         .join(TfMission, Joiners.equal(lambda s: s.mission, lambda m: m.id))
-        .map(lambda s, m: s.expert, lambda s, m: days_by_year(m))
-        .flatten_last(lambda packed: packed)
-        .group_by(
-            lambda e, packed: e,
-            lambda e, packed: packed // BLOCK,
-            ConstraintCollectors.sum(lambda e, packed: packed % BLOCK),
-        )
-        .filter(lambda e, year, days: days > e.caps.get(year, days))
-        .penalize(HardMediumSoftScore.ONE_HARD, lambda e, year, days: days - e.caps.get(year, days))
-        .as_constraint("max days per calendar year"),
+        .group_by(lambda s, m: s.expert, ConstraintCollectors.sum(days))
+        .filter(is_over)
+        .penalize(HardMediumSoftScore.ONE_HARD, over)
+        .as_constraint(f"max days in capped year {k}")
+        for k, (days, is_over, over) in enumerate(YEAR_FUNCTIONS)
     ]
 
 
@@ -278,6 +336,8 @@ def solve_with_timefold(
     """Solve with Timefold; returns a schedule (complete missions only) and stats."""
 
     began = time.perf_counter()
+    if len(arrays.years) > MAX_CAPPED_YEARS:
+        raise ValueError(f"the Timefold peer handles at most {MAX_CAPPED_YEARS} capped years")
     experts = [
         TfExpert(
             e,
