@@ -32,7 +32,14 @@ from renfort.planning.models import (
     PoolGapRefresh,
     PoolGapSnapshot,
 )
-from renfort.results.models import Evaluation, IndicatorActual, MissionReport
+from renfort.results.models import (
+    DeliveryPlan,
+    Evaluation,
+    IndicatorActual,
+    MissionReport,
+    Objective,
+)
+from renfort.results.tests.test_demo_results import fingerprint as results_fingerprint
 from renfort.roster.models import Expert, ReleaseStatus
 
 TODAY = datetime.date(2026, 11, 29)
@@ -221,8 +228,18 @@ def test_demo_refuses_existing_data_keeps_it_if_asked_and_reset_rebuilds_the_sam
     kept = run_demo("--if-empty")
     assert "left as it is" in kept and logins(kept)["member"] == "member-demo"
     assert fingerprint() == first
+    after = results_fingerprint(), _framework()
     run_demo("--reset")
     assert fingerprint() == first
+    # What follows the missions (reports, follow-ups, evaluations, ratings, actuals) and the
+    # results framework (objectives, the published plan) are rebuilt the same too.
+    assert (results_fingerprint(), _framework()) == after
+
+
+def _framework() -> tuple[list[str], list[tuple[int, str]]]:
+    titles = sorted(Objective.objects.values_list("title", flat=True))
+    plans = list(DeliveryPlan.objects.order_by("year").values_list("year", "status"))
+    return titles, plans
 
 
 @pytest.mark.django_db
