@@ -25,6 +25,7 @@ from renfort.agreements.models import (
     ActualCost,
     Agreement,
     AgreementParty,
+    AgreementStatus,
     MissionFunding,
     PartyRole,
 )
@@ -101,17 +102,22 @@ def build(agreements: QuerySet[Agreement], missions: QuerySet[Mission]) -> bytes
     for mission in mission_list:
         for agreement in mission.agreements.all():
             children.setdefault(agreement.pk, []).append(mission)
-    reporting = _reporting_org()
+    # The secretariat reports, implements every mission and stands in for an agreement that
+    # names no participating role: read once for the whole file.
+    secretariat = Organisation.objects.filter(kind=OrganisationKind.SECRETARIAT).first()
+    reporting = _reporting_org(secretariat)
     root = etree.Element(
         "iati-activities",
         version=codes.VERSION,
         attrib={"generated-datetime": _now()},
     )
     for agreement in agreement_list:
-        root.append(_agreement_activity(agreement, children.get(agreement.pk, []), reporting))
+        root.append(
+            _agreement_activity(agreement, children.get(agreement.pk, []), reporting, secretariat)
+        )
     parties = {a.pk: list(a.parties.all()) for a in agreement_list}
     for mission in mission_list:
-        root.append(_mission_activity(mission, parties, reporting))
+        root.append(_mission_activity(mission, parties, reporting, secretariat))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -119,13 +125,12 @@ def _now() -> str:
     return timezone.now().replace(microsecond=0).isoformat()
 
 
-def _reporting_org() -> etree._Element:
+def _reporting_org(secretariat: Organisation | None) -> etree._Element:
     org = etree.Element(
         "reporting-org",
         ref=settings.IATI_REPORTING_ORG_REF,
         type=settings.IATI_REPORTING_ORG_TYPE,
     )
-    secretariat = Organisation.objects.filter(kind=OrganisationKind.SECRETARIAT).first()
     narrative(org, secretariat.name if secretariat else settings.IATI_REPORTING_ORG_REF)
     return org
 
@@ -227,7 +232,10 @@ def _related(activity: etree._Element, references: Iterable[str], kind: str) -> 
 
 
 def _agreement_activity(
-    agreement: Agreement, missions: list[Mission], reporting: etree._Element
+    agreement: Agreement,
+    missions: list[Mission],
+    reporting: etree._Element,
+    secretariat: Organisation | None,
 ) -> etree._Element:
     activity = _activity(1, agreement.reference, agreement.currency, reporting)
     text_element(activity, "title", agreement.title)
@@ -257,11 +265,9 @@ def _agreement_activity(
         role = codes.PARTY_ROLE.get(PartyRole(party.role))
         if role:
             _participating(activity, party.organisation, role)
-    if not any(codes.PARTY_ROLE.get(PartyRole(p.role)) for p in parties):
-        secretariat = Organisation.objects.filter(kind=OrganisationKind.SECRETARIAT).first()
-        if secretariat:
-            _participating(activity, secretariat, codes.ROLE_ACCOUNTABLE)
-    status = codes.AGREEMENT_STATUS.get(getattr(agreement, "status", "active"), "2")
+    if secretariat and not any(codes.PARTY_ROLE.get(PartyRole(p.role)) for p in parties):
+        _participating(activity, secretariat, codes.ROLE_ACCOUNTABLE)
+    status = codes.AGREEMENT_STATUS[AgreementStatus(agreement.status)]
     etree.SubElement(activity, "activity-status", code=status)
     _dates(activity, (agreement.start, agreement.end), None)
     countries = sorted(
@@ -307,7 +313,10 @@ def _topics(mission: Mission) -> list[Topic]:
 
 
 def _mission_activity(
-    mission: Mission, parties: dict[int, list[AgreementParty]], reporting: etree._Element
+    mission: Mission,
+    parties: dict[int, list[AgreementParty]],
+    reporting: etree._Element,
+    secretariat: Organisation | None,
 ) -> etree._Element:
     agreements = sorted(mission.agreements.all(), key=lambda a: a.reference)
     currency = agreements[0].currency if agreements else "EUR"
@@ -341,7 +350,6 @@ def _mission_activity(
                 funders.setdefault(party.organisation_id, party.organisation)
     for org in sorted(funders.values(), key=lambda o: o.name):
         _participating(activity, org, codes.ROLE_FUNDING)
-    secretariat = Organisation.objects.filter(kind=OrganisationKind.SECRETARIAT).first()
     if secretariat:
         _participating(activity, secretariat, codes.ROLE_IMPLEMENTING)
     elif not funders and beneficiaries:

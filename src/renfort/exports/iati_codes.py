@@ -7,7 +7,7 @@ Every code here is checked against the official codelists by the export's test
 from __future__ import annotations
 
 from renfort.accounts.models import OrganisationKind
-from renfort.agreements.models import PartyRole
+from renfort.agreements.models import AgreementStatus, PartyRole
 from renfort.assistance.models import Level
 from renfort.missions.models import MissionStatus
 
@@ -45,7 +45,11 @@ MISSION_STATUS = {
     M.CLOSED: "4",
     M.CANCELLED: "5",
 }
-AGREEMENT_STATUS = {"draft": "1", "active": "2", "closed": "4"}
+AGREEMENT_STATUS = {
+    AgreementStatus.DRAFT: "1",
+    AgreementStatus.ACTIVE: "2",
+    AgreementStatus.CLOSED: "4",
+}
 
 # ActivityDateType
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"

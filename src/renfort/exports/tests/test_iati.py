@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree
 
@@ -127,6 +129,17 @@ def test_a_party_exports_only_its_agreements_and_their_missions() -> None:
         assert not any(i.endswith(f"-{agreement.reference}") for i in identifiers)
     for agreement in own:
         assert any(i.endswith(f"-{agreement.reference}") for i in identifiers)
+
+
+@pytest.mark.django_db
+def test_the_export_reads_the_same_number_of_queries_whatever_the_missions() -> None:
+    build_demo("--small")
+    missions = Mission.objects.filter(agreements__isnull=False).distinct().count()
+    assert missions > 10
+    with CaptureQueriesContext(connection) as queries:
+        export_for(None)
+    # Prefetches only: a query per activity would make it grow with the missions.
+    assert len(queries) <= 25, len(queries)
 
 
 @pytest.mark.django_db
