@@ -103,7 +103,7 @@ def verdicts(results: Results, replan: dict[str, Any] | None) -> list[str]:
         "|---|---|---|",
         *_quality_verdicts(results),
         *_size_verdicts(results),
-        _replan_verdict(replan),
+        replan_verdict(replan),
     ]
 
 
@@ -192,7 +192,7 @@ def _size_verdicts(results: Results) -> list[str]:
     return out
 
 
-def _replan_verdict(replan: dict[str, Any] | None) -> str:
+def replan_verdict(replan: dict[str, Any] | None) -> str:
     if replan is None:
         return _verdict("re-plan after one withdrawal in under 2 s on M", [], None)
     steady = replan["changed_outside"] == 0 or replan["primary_after"] > replan["primary_before"]
@@ -264,6 +264,36 @@ def report(
             *replan,
         ]
     return "\n".join(parts)
+
+
+def replace_replan(
+    path: str, verdict_line: str, table: list[str], walls: str, options: dict[str, bool]
+) -> None:
+    """Replace the re-plan target line and the re-plan table of an existing report (a
+    ``--replan-only`` run), keeping the rest of the generated part as it was measured."""
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    before, rest = text.split(START, 1)
+    block, after = rest.split(END, 1)
+    head = block.split("\n## Re-planning after a withdrawal", 1)[0].rstrip("\n")
+    kept = [
+        verdict_line if line.startswith("| re-plan after one withdrawal") else line
+        for line in head.split("\n")
+    ]
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    flags = "".join(f" {OPTIONS[name][0]}" for name, on in options.items() if on)
+    section = [
+        "",
+        f"## Re-planning after a withdrawal (M, time limit {REPLAN_LIMIT_S:g} s)",
+        "",
+        f"Re-measured {stamp} by `renfort bench --replan-only{flags}` on {platform.machine()}, "
+        f"{os.cpu_count()} cores: three runs, re-plan wall s {walls}; the median run is shown. "
+        "The rest of the report above is from the full run stamped at its top.",
+        "",
+        *table,
+    ]
+    new_block = "\n".join(kept + section)
+    file.write_text(f"{before}{START}{new_block}\n\n{END}{after}", encoding="utf-8")
 
 
 def marker_problem(path: str) -> str | None:

@@ -6,8 +6,11 @@ accepts into a ``Problem`` (``parse.parse_problem``, re-exported here with ``par
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import cache
@@ -44,6 +47,65 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema(name), format_checker=jsonschema.FormatChecker())
+
+
+# Validating a problem of 1,500 experts and 500 missions against the schema takes about half a
+# second, most of it in the experts and missions arrays; a re-plan sends the same items again.
+# So the instance is checked in two parts: the document with those arrays' items accepted as
+# they are (``_skeleton``), and each item against its own schema, remembered by its canonical
+# JSON text once valid. Any invalid part sends the whole document through the full validator,
+# so the messages are exactly those of a plain validation.
+_ITEM_ARRAYS = ("experts", "missions")
+_VALID_ITEMS_MAX = 50_000
+_valid_items: OrderedDict[tuple[str, str], None] = OrderedDict()
+_valid_items_lock = threading.Lock()
+
+
+@cache
+def _skeleton() -> Draft202012Validator:
+    shell = copy.deepcopy(schema("instance"))
+    for name in _ITEM_ARRAYS:
+        shell["properties"][name]["items"] = True
+    return Draft202012Validator(shell, format_checker=jsonschema.FormatChecker())
+
+
+@cache
+def _item_validator(name: str) -> Draft202012Validator:
+    root = schema("instance")
+    item = dict(root["properties"][name]["items"], **{"$defs": root["$defs"]})
+    return Draft202012Validator(item, format_checker=jsonschema.FormatChecker())
+
+
+def _item_valid(name: str, item: object) -> bool:
+    try:
+        key = (name, json.dumps(item, sort_keys=True, allow_nan=False))
+    except (TypeError, ValueError):
+        return False
+    with _valid_items_lock:
+        if key in _valid_items:
+            _valid_items.move_to_end(key)
+            return True
+    if not _item_validator(name).is_valid(item):
+        return False
+    with _valid_items_lock:
+        _valid_items[key] = None
+        while len(_valid_items) > _VALID_ITEMS_MAX:
+            _valid_items.popitem(last=False)
+    return True
+
+
+def _schema_valid_fast(doc: dict[str, Any]) -> bool:
+    """True when ``doc`` is valid against the instance schema (checked in parts, see above);
+    False means "not shown valid here", and the caller runs the full validator."""
+    if not _skeleton().is_valid(doc):
+        return False
+    for name in _ITEM_ARRAYS:
+        items = doc.get(name)
+        if not isinstance(items, list):
+            return False
+        if not all(_item_valid(name, item) for item in items):
+            return False
+    return True
 
 
 def field_path(parts: Iterable[str | int]) -> str:
@@ -409,6 +471,8 @@ def problem_errors(doc: object) -> list[str]:
     """Every reason ``doc`` is not a usable planning problem; empty when it is."""
     if not isinstance(doc, dict):
         return [f"(document): expected a JSON object, got {_json_type(doc)}"]
+    if _schema_valid_fast(doc):
+        return _semantic_errors(doc) + _exclusion_errors(doc) + _calendar_errors(doc)
     errors = sorted(
         _validator("instance").iter_errors(doc),
         key=lambda e: (list(map(str, e.absolute_path)), str(e.validator)),

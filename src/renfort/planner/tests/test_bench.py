@@ -70,3 +70,46 @@ def test_a_new_file_gets_the_title_and_the_markers(tmp_path: Path) -> None:
     write_between_markers(str(report), "figures")
     write_between_markers(str(report), "newer figures")
     assert report.read_text(encoding="utf-8") == f"{TITLE}\n\n{START}\n\nnewer figures\n\n{END}\n"
+
+
+def test_a_replan_only_run_replaces_just_its_target_line_and_table(tmp_path: Path) -> None:
+    from renfort.planner.bench_report import replace_replan
+
+    old_target = "| re-plan after one withdrawal in under 2 s on M | 2.05 s | **no** |"
+    block = (
+        f"{START}\n\nMeasured earlier.\n\n| size row | kept |\n\n## Targets\n\n"
+        f"| every plan valid | 8 | yes |\n{old_target}\n\n"
+        "## Re-planning after a withdrawal (M, time limit 1.5 s)\n\n| old table |\n\n"
+        f"{END}"
+    )
+    report = tmp_path / "benchmarks.md"
+    report.write_text(f"{BEFORE}{block}{AFTER}", encoding="utf-8")
+    new_target = "| re-plan after one withdrawal in under 2 s on M | 1.40 s | yes |"
+    options = {"calendars": True, "year_caps": True, "exclusions": True}
+    replace_replan(str(report), new_target, ["| new table |"], "1.38, 1.40, 1.52", options)
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith(BEFORE + START) and text.endswith(END + AFTER)
+    assert "| size row | kept |" in text and "| every plan valid | 8 | yes |" in text
+    assert new_target in text and old_target not in text
+    assert "| new table |" in text and "| old table |" not in text
+    assert "--replan-only --calendars --year-caps --exclusions" in text
+    assert "1.38, 1.40, 1.52" in text
+    assert text.count(START) == 1 and text.count(END) == 1
+    assert text.count("## Re-planning after a withdrawal") == 1
+
+
+def test_the_withdrawn_expert_leaves_the_exclusion_lists_too() -> None:
+    """The re-plan benchmark withdraws the busiest expert; an exclusion naming her would
+    otherwise make the changed problem invalid (seen: one run in three)."""
+    from renfort.planner.bench import without_expert
+    from renfort.planner.tests.factories import expert, mission, problem, slot
+    from renfort.planner.validate import problem_errors
+
+    excluded = slot("M1-1", excluded_experts=["E2"])
+    doc = problem([expert("E1"), expert("E2")], [mission("M1", slots=[excluded])])
+    assert problem_errors(doc) == []
+    changed = without_expert(doc, "E2")
+    assert [e["id"] for e in changed["experts"]] == ["E1"]
+    assert changed["missions"][0]["slots"][0]["excluded_experts"] == []
+    assert problem_errors(changed) == []
+    assert doc["missions"][0]["slots"][0]["excluded_experts"] == ["E2"]

@@ -8,6 +8,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from renfort.planner import validate
 from renfort.planner.solve import solve
 from renfort.planner.tests.factories import expert, mission, problem, slot
 from renfort.planner.validate import problem_errors, schema
@@ -196,3 +197,29 @@ def test_all_errors_are_listed_at_once() -> None:
 def test_a_good_problem_has_no_errors() -> None:
     assert problem_errors(good()) == []
     jsonschema.validate(good(), schema("instance"))
+
+
+@pytest.mark.parametrize(("name", "change", "message"), CASES, ids=[c[0] for c in CASES])
+def test_the_item_cache_agrees_with_the_full_validator(
+    name: str, change: Any, message: str
+) -> None:
+    """The fast path (items remembered once valid) says valid exactly when the plain schema
+    validation finds nothing, also for a document whose other items were seen valid before."""
+    problem_errors(good())  # every item of the good document is now remembered as valid
+    doc = broken(change)
+    full = not list(validate._validator("instance").iter_errors(doc))
+    assert validate._schema_valid_fast(doc) == full
+    assert validate._schema_valid_fast(good()) is True
+
+
+def test_an_item_changed_in_place_is_validated_again() -> None:
+    doc = good()
+    assert problem_errors(doc) == []
+    doc["experts"][0]["country"] = "x"
+    assert any("experts[0].country" in e for e in problem_errors(doc))
+
+
+def test_items_that_are_not_json_fall_back_to_the_full_validator() -> None:
+    doc = good()
+    doc["experts"][0]["unavailable"] = [("2027-01-01", object())]
+    assert problem_errors(doc)
