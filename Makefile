@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# pytest processes per database run (pytest-xdist): one per core, at least 2.
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; echo $$n)
 export RENFORT_HOME := $(CURDIR)
 
 .PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench worker messages clean
@@ -41,12 +43,12 @@ migrations-check: install-test
 	DATABASE_URL= $(BIN)/renfort makemigrations --check --dry-run
 
 test-sqlite: install-test
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -n $(JOBS)
 
 # PostgreSQL runs when it answers; under CI=true it is mandatory.
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(JOBS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer and CI=true: failing." >&2; exit 1; \
 	else \

@@ -20,7 +20,7 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["organisation"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Renfort"), {"fields": ("organisation", "role", "language")}),
+        (_("Renfort"), {"fields": ("organisation", "role", "language", "notification_mail")}),
     )
 
 

@@ -76,6 +76,14 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
 
 
+class NotificationMail(models.TextChoices):
+    """How a person wants their notifications by e-mail (the inbox always has them)."""
+
+    IMMEDIATE = "immediate", _("One e-mail for each notification, as it arrives")
+    DAILY = "daily", _("One e-mail a day with the day's unread notifications")
+    NONE = "none", _("No e-mail: I read my inbox in Renfort")
+
+
 class User(AbstractUser):
     """A person who signs in: always of one organisation, with one role."""
 
@@ -89,13 +97,25 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     language = models.CharField(_("preferred language"), max_length=8, blank=True, default="en")
+    notification_mail = models.CharField(
+        _("notifications by e-mail"),
+        max_length=10,
+        choices=NotificationMail.choices,
+        default=NotificationMail.IMMEDIATE,
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = length_checks(
-            username=150, first_name=150, last_name=150, email=254, password=128, language=8
-        )
+        constraints = [
+            *length_checks(
+                username=150, first_name=150, last_name=150, email=254, password=128, language=8
+            ),
+            models.CheckConstraint(
+                condition=models.Q(notification_mail__in=NotificationMail.values),
+                name="user_notification_mail_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()
@@ -149,6 +169,29 @@ class Notification(models.Model):
     @property
     def body_text(self) -> str:
         return self.text().body
+
+
+class DigestSent(models.Model):
+    """The daily digest a person was sent one day: one row per person and day, written before
+    the mail leaves, so a second run the same day (or a simultaneous one) sends nothing."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="digests", verbose_name=_("recipient")
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"))
+    notifications = models.PositiveIntegerField(_("notifications"))
+
+    class Meta:
+        ordering = ["-day", "recipient_id"]
+        verbose_name = _("daily digest sent")
+        verbose_name_plural = _("daily digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_user_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day.isoformat()}"
 
 
 class ReferenceCounter(models.Model):

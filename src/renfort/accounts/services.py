@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,12 +11,18 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
-from renfort.accounts.models import Notification, User
+from renfort.accounts.models import Notification, NotificationMail, User
 from renfort.lib.messages import check
 
 logger = logging.getLogger(__name__)
 
 LINK_MAX = Notification._meta.get_field("link").max_length or 300
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
+def one_line(subject: str) -> str:
+    """A mail subject on one line; no-break spaces (French typography) are kept."""
+    return _BREAKS.sub(" ", subject).strip()
 
 
 @transaction.atomic
@@ -26,7 +33,9 @@ def notification_send(
     params: Mapping[str, Any] | None = None,
     link: str = "",
 ) -> list[Notification]:
-    """Put a message in each recipient's inbox and mail it to those with an address.
+    """Put a message in each recipient's inbox and mail it to those with an address who
+    want each notification by mail (``User.notification_mail``; the others get the daily
+    digest, ``accounts.digest``, or nothing).
 
     The inbox keeps the message ``code`` and its ``params`` (``lib.messages``; refused with
     ``ValueError`` when the code is unknown or a parameter missing), never a sentence: each
@@ -46,7 +55,11 @@ def notification_send(
         for user in unique.values()
     ]
     Notification.objects.bulk_create(notifications)
-    mails = [_mail(n) for n in notifications if n.recipient.email]
+    mails = [
+        _mail(n)
+        for n in notifications
+        if n.recipient.email and n.recipient.notification_mail == NotificationMail.IMMEDIATE
+    ]
     if mails:
         transaction.on_commit(lambda: _send(mails))
     return notifications
@@ -56,7 +69,7 @@ def _mail(notification: Notification) -> EmailMessage:
     text = notification.text(notification.recipient.language or settings.LANGUAGE_CODE)
     body = f"{text.body}\n\n{notification.link}".strip() if notification.link else text.body
     return EmailMessage(
-        subject=" ".join(text.subject.split()),
+        subject=one_line(text.subject),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("language/", views.set_language, name="set_language"),
+    path("preferences/", views.preferences, name="preferences"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.notifications_read_all, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.notification_read, name="notification_read"),

@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,13 +20,14 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_htmx.middleware import HtmxDetails
 
+from renfort.accounts.forms import PreferencesForm
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.inbox import (
     notification_for_user,
     notification_mark_read,
     notifications_for,
 )
-from renfort.accounts.preferences import user_set_language
+from renfort.accounts.preferences import user_set_language, user_set_preferences
 
 INBOX_PAGE_SIZE = 25
 
@@ -103,6 +106,20 @@ def set_language(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+def _remember_language(response: HttpResponseBase, language: str) -> None:
+    """Show the next pages in ``language`` (Django's language cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class LoginView(auth_views.LoginView):
     """Sign in; then show pages in the user's preferred language unless they chose one here."""
 
@@ -113,16 +130,7 @@ class LoginView(auth_views.LoginView):
         language = getattr(form.get_user(), "language", "")
         chosen = settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES
         if language in dict(settings.LANGUAGES) and not chosen:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            _remember_language(response, language)
         return response
 
 
@@ -142,3 +150,32 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     success_url=reverse_lazy("accounts:password_reset_complete")
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+
+
+@login_required
+def preferences(request: AuthedRequest) -> HttpResponse:
+    """The user's own preferences: the language Renfort speaks to them in, and how their
+    notifications come by e-mail (each, a daily digest, or none)."""
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                user_set_preferences(user=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                with translation.override(user.language):  # the page that follows speaks it
+                    messages.success(request, _("Your preferences are saved."))
+                response = redirect("accounts:preferences")
+                _remember_language(response, user.language)
+                return response
+    else:
+        language = user.language if user.language in dict(settings.LANGUAGES) else None
+        form = PreferencesForm(
+            initial={
+                "language": language or translation.get_language(),
+                "notification_mail": user.notification_mail,
+            }
+        )
+    return render(request, "accounts/preferences.html", {"form": form})

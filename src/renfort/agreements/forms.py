@@ -19,10 +19,11 @@ from renfort.agreements.models import (
     PartyRole,
 )
 from renfort.agreements.services.costs import country_codes
-from renfort.lib.countries import country_name
+from renfort.lib import countries
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT
+from renfort.lib.widgets import SearchableSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CURRENCY_HELP = _("ISO 4217 code, such as EUR, USD or XOF.")
@@ -126,7 +127,9 @@ def organisation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 class PartyForm(NamedErrorsForm):
     """One party: an organisation and its role (an empty row is left out)."""
 
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    organisation = forms.ChoiceField(
+        label=_("Organisation"), required=False, widget=SearchableSelect("organisations")
+    )
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", "---------"), *PartyRole.choices]
     )
@@ -290,9 +293,8 @@ class AgreementTransitionForm(NamedErrorsForm):
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country by name in the reader's language."""
-    names = sorted(((code, country_name(code)) for code in country_codes()), key=lambda x: x[1])
-    return [("", "---------"), *names]
+    """Every country by name in the reader's language, sorted as that language sorts."""
+    return [("", "---------"), *countries.country_choices(country_codes())]
 
 
 class AllowanceRateForm(NamedErrorsForm):

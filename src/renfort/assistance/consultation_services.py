@@ -152,6 +152,14 @@ def consultation_answer(
         raise ValidationError(
             _("Request %(reference)s: only the coordinator of %(region)s answers.") % words
         )
+    if request.status == RequestStatus.WITHDRAWN:
+        raise ValidationError(
+            _(
+                "Request %(reference)s was withdrawn by its administration: no opinion is "
+                "needed any more."
+            )
+            % words
+        )
     comment = comment.strip()
     if errors := _answer_errors(opinion, comment):
         raise ValidationError(errors)

@@ -35,7 +35,12 @@ from renfort.assistance.consultation_services import (
     request_regions,
 )
 from renfort.assistance.forms_consultation import AnswerForm, AskForm
-from renfort.assistance.models import APPRAISAL_REQUEST_STATUSES, Consultation, Request
+from renfort.assistance.models import (
+    APPRAISAL_REQUEST_STATUSES,
+    Consultation,
+    Request,
+    RequestStatus,
+)
 from renfort.assistance.selectors import request_for_user
 from renfort.lib.forms import add_service_error
 
@@ -70,7 +75,7 @@ def consultation_panel(
         and bool(set(request_regions(req)) - asked)
     )
     to_answer: Consultation | None = None
-    if user.role == Role.REGIONAL_COORDINATOR:
+    if user.role == Role.REGIONAL_COORDINATOR and req.status != RequestStatus.WITHDRAWN:
         to_answer = next(
             (c for c in consultations if c.region == user.region and c.given is None), None
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, Region
@@ -13,9 +13,11 @@ from renfort.assistance.models import Level, Request, RequestStatus
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
 from renfort.lib.languages import language_choices
-from renfort.lib.limits import LONG_TEXT, SHORT_TEXT
+from renfort.lib.limits import LONG_TEXT
+from renfort.lib.widgets import SearchableSelectMultiple
 from renfort.roster.models import Topic
 
+SEARCH_MAX = 200
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -54,6 +56,7 @@ class RequestForm(NamedErrorsForm):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[("", "---------")],
+        help_text=_("The language the mission will work in."),
         error_messages={"invalid_choice": _("“%(value)s” is not an ISO 639-1 language code.")},
     )
     priority = forms.IntegerField(
@@ -67,33 +70,40 @@ class RequestForm(NamedErrorsForm):
         label=_("Co-requesting administrations"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("For a regional request: the other member administrations asking with yours."),
+        widget=SearchableSelectMultiple(
+            "organisations", params={"kind": OrganisationKind.MEMBER_ADMINISTRATION}
+        ),
+        help_text=_(
+            "For a regional request: the other member administrations asking with yours. "
+            "Type the start of a name or country."
+        ),
         error_messages={"invalid_choice": _("Unknown member administration: “%(value)s”.")},
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        request: Request | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is not None:
+            kwargs.setdefault("initial", initial_from(request, organisation))
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         language = self.fields["language"]
         assert isinstance(language, forms.ChoiceField)
+        # By name, sorted in the reader's language (lib/languages.py).
         language.choices = [("", "---------"), *language_choices()]
         if not self.is_bound and organisation.languages:
             self.initial.setdefault("language", organisation.languages[0])
         others = self.fields["co_requesting"]
         assert isinstance(others, forms.ModelMultipleChoiceField)
-        others.queryset = Organisation.objects.filter(
-            kind=OrganisationKind.MEMBER_ADMINISTRATION
-        ).exclude(pk=organisation.pk)
-        # Shown by WCO region, the user's own first: regional requests gather neighbours.
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for pk, name, region in others.queryset.order_by("name").values_list(
-            "pk", "name", "region"
-        ):
-            groups.setdefault(region, []).append((pk, name))
-        labels = dict(Region.choices)
-        order = sorted(groups, key=lambda r: (r != organisation.region, str(labels.get(r, r))))
-        others.widget.choices = [(labels.get(r, _("No region")), groups[r]) for r in order]
+        others.queryset = (
+            Organisation.objects.filter(kind=OrganisationKind.MEMBER_ADMINISTRATION)
+            .exclude(pk=organisation.pk)
+            .order_by("name", "pk")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -110,8 +120,31 @@ class RequestForm(NamedErrorsForm):
         return [self.organisation, *self.cleaned_data.get("co_requesting", [])]
 
 
+def initial_from(request: Request, organisation: Organisation) -> dict[str, Any]:
+    """The request form filled with ``request`` as it is (``organisation``: the user's own,
+    not a co-requester)."""
+    return {
+        "title": request.title,
+        "topics": [t.code for t in request.topics.all()],
+        "level": request.level,
+        "needs": request.needs,
+        "preferred_start": request.preferred_start,
+        "preferred_end": request.preferred_end,
+        "language": request.language,
+        "priority": request.priority,
+        "co_requesting": [a.pk for a in request.administrations.all() if a.pk != organisation.pk],
+    }
+
+
 class RequestFilterForm(NamedErrorsForm):
     """Filters of the request list; every one optional."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX,
+        help_text=_("Reference, title, needs or requesting administration."),
+    )
 
     status = forms.ChoiceField(
         label=_("Status"),
@@ -150,6 +183,8 @@ class RequestFilterForm(NamedErrorsForm):
         if not self.is_valid():
             return requests
         data = self.cleaned_data
+        if data["q"]:
+            requests = requests.filter(_matches(data["q"]))
         if data["status"]:
             requests = requests.filter(status=data["status"])
         if data["level"]:
@@ -169,16 +204,21 @@ class RequestFilterForm(NamedErrorsForm):
         return requests
 
 
-class DeclineForm(NamedErrorsForm):
-    stored_in = {"reason": "assistance.Request.decline_reason"}
-
-    reason = forms.CharField(
-        label=_("Reason for declining"),
-        max_length=SHORT_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The requesting administration reads it."),
-        error_messages={"required": _("Give the reason for declining.")},
-    )
+def _matches(text: str) -> Q:
+    """Every word of ``text`` in the reference, title, needs or a requesting administration's
+    name (``icontains``: a few thousand requests at most, each read once per page)."""
+    condition = Q()
+    for word in text.split()[:8]:
+        admins = Request.administrations.through.objects.filter(
+            Q(organisation__name__icontains=word) | Q(organisation__short_name__icontains=word)
+        ).values("request_id")
+        condition &= (
+            Q(reference__icontains=word)
+            | Q(title__icontains=word)
+            | Q(needs__icontains=word)
+            | Q(pk__in=admins)
+        )
+    return condition
 
 
 class MergeForm(NamedErrorsForm):

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renfort.accounts.models import Organisation, Region
+from renfort.accounts.models import Organisation, Region, Role, User
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
@@ -29,25 +29,31 @@ class RequestStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DELIVERED = "delivered", _("Delivered")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 S = RequestStatus
 REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SUBMITTED: frozenset({S.UNDER_APPRAISAL, S.ACCEPTED, S.DECLINED}),
-    S.UNDER_APPRAISAL: frozenset({S.ACCEPTED, S.DECLINED}),
+    S.SUBMITTED: frozenset({S.UNDER_APPRAISAL, S.ACCEPTED, S.DECLINED, S.WITHDRAWN}),
+    S.UNDER_APPRAISAL: frozenset({S.ACCEPTED, S.DECLINED, S.WITHDRAWN}),
     S.ACCEPTED: frozenset({S.PLANNED, S.CLOSED}),
     S.DECLINED: frozenset(),
     S.PLANNED: frozenset({S.DELIVERED, S.ACCEPTED, S.CLOSED}),
     S.DELIVERED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
 # Request status groups, each defined here only (docs/rules.md, "Where each rule lives").
 # Waiting for the secretariat's appraisal.
 APPRAISAL_REQUEST_STATUSES = frozenset({S.SUBMITTED, S.UNDER_APPRAISAL})
 # A mission may answer the request: accepted, or already planned in a mission.
 ANSWERABLE_REQUEST_STATUSES = frozenset({S.ACCEPTED, S.PLANNED})
-# Ended: declined or closed; nothing more happens to it.
-ENDED_REQUEST_STATUSES = frozenset({S.DECLINED, S.CLOSED})
+# The requesting administration may still change or withdraw it: not decided yet.
+CHANGEABLE_REQUEST_STATUSES = APPRAISAL_REQUEST_STATUSES
+# Accepted, then planned, delivered or closed (figures count these as accepted).
+ACCEPTED_OR_LATER_REQUEST_STATUSES = frozenset({S.ACCEPTED, S.PLANNED, S.DELIVERED, S.CLOSED})
+# Ended: declined, withdrawn or closed; nothing more happens to it.
+ENDED_REQUEST_STATUSES = frozenset({S.DECLINED, S.WITHDRAWN, S.CLOSED})
 # Open: not ended.
 OPEN_REQUEST_STATUSES = frozenset(S) - ENDED_REQUEST_STATUSES
 
@@ -122,6 +128,23 @@ class Request(models.Model):
     def is_regional(self) -> bool:
         return self.administrations.count() > 1
 
+    @property
+    def is_changeable(self) -> bool:
+        """Its administration may still change or withdraw it (the secretariat has not
+        decided yet)."""
+        return self.status in CHANGEABLE_REQUEST_STATUSES
+
+    def owned_by(self, user: User) -> bool:
+        """``user`` speaks for the administration that submitted it: an active member focal
+        point of the submitting focal point's administration (co-requesters follow it but
+        do not change it)."""
+        return (
+            user.is_active
+            and user.role == Role.MEMBER_FOCAL_POINT
+            and user.organisation_id is not None
+            and user.organisation_id == self.focal_point.organisation_id
+        )
+
 
 class RequestStatusChange(StatusChangeBase):
     """One step of a request's history."""
@@ -136,6 +159,11 @@ class RequestStatusChange(StatusChangeBase):
 
     def __str__(self) -> str:
         return f"{self.request.reference}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def is_edit(self) -> bool:
+        """A change of the request's content, not of its status (``request.edited``)."""
+        return self.from_status == self.to_status
 
 
 class Opinion(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, Role, User
@@ -36,6 +36,11 @@ def _status_labels() -> dict[str, str]:
     return {value: str(label) for value, label in RequestStatus.choices}
 
 
+def _day(day: datetime.date) -> str:
+    """A day as people read it (``11 Mar 2027``), in the active language."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
 def _period_errors(
     start: datetime.date, end: datetime.date, today: datetime.date
 ) -> dict[str, str]:
@@ -50,16 +55,15 @@ def _period_errors(
         errors["preferred_start"] = _(
             "Preferred period from: %(start)s is in the past; the period starts today "
             "(%(today)s) at the earliest."
-        ) % {"start": start, "today": today}
+        ) % {"start": _day(start), "today": _day(today)}
     if end < start:
         errors["preferred_end"] = _(
             "Preferred period: the end (%(end)s) is before the start (%(start)s)."
-        ) % {"end": end, "start": start}
+        ) % {"end": _day(end), "start": _day(start)}
     return errors
 
 
-@transaction.atomic
-def request_submit(
+def request_content_errors(
     *,
     by: User,
     title: str,
@@ -70,19 +74,10 @@ def request_submit(
     preferred_start: datetime.date,
     preferred_end: datetime.date,
     language: str,
-    priority: int = 3,
-    today: datetime.date | None = None,
-) -> Request:
-    """A member focal point asks for help for their administration (with others: regional).
-
-    ``by`` must be a member focal point of one of ``administrations``. The preferred period
-    lies in the dates Renfort accepts and starts no earlier than ``today`` (the day of
-    submission: the local date unless a replay of past work, such as the demo, says which).
-    Records the first step of the history (submitted).
-    """
-    today = today or timezone.localdate()
-    administrations = list(dict.fromkeys(administrations))
-    topics = list(dict.fromkeys(topics))
+    priority: int,
+    today: datetime.date,
+) -> dict[str, str]:
+    """What is wrong with a request's content (submitted or changed), keyed by argument."""
     errors: dict[str, str] = {}
     if by.role != Role.MEMBER_FOCAL_POINT or by.organisation_id not in {
         a.pk for a in administrations
@@ -117,6 +112,47 @@ def request_submit(
         }
     for key, message in length_errors(Request, title=title.strip(), needs=needs.strip()).items():
         errors.setdefault(key, message)
+    return errors
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    by: User,
+    title: str,
+    administrations: Sequence[Organisation],
+    topics: Sequence[Topic],
+    level: str,
+    needs: str,
+    preferred_start: datetime.date,
+    preferred_end: datetime.date,
+    language: str,
+    priority: int = 3,
+    today: datetime.date | None = None,
+) -> Request:
+    """A member focal point asks for help for their administration (with others: regional).
+
+    ``by`` must be a member focal point of one of ``administrations``. The preferred period
+    lies in the dates Renfort accepts and starts no earlier than ``today`` (the day of
+    submission: the local date unless a replay of past work, such as the demo, says which).
+    Records the first step of the history (submitted).
+    """
+    today = today or timezone.localdate()
+    administrations = list(dict.fromkeys(administrations))
+    topics = list(dict.fromkeys(topics))
+    errors = request_content_errors(
+        by=by,
+        title=title,
+        administrations=administrations,
+        topics=topics,
+        level=level,
+        needs=needs,
+        preferred_start=preferred_start,
+        preferred_end=preferred_end,
+        language=language,
+        priority=priority,
+        today=today,
+    )
     if errors:
         raise ValidationError(errors)
 

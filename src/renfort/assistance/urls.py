@@ -1,12 +1,14 @@
 from django.urls import path
 
-from renfort.assistance import consultation_views, views
+from renfort.assistance import change_views, consultation_views, views
 
 app_name = "assistance"
 urlpatterns = [
     path("", views.request_list, name="request_list"),
     path("new/", views.request_create, name="request_create"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/change/", change_views.request_edit, name="request_edit"),
+    path("<int:pk>/withdraw/", change_views.request_withdraw_view, name="request_withdraw"),
     path(
         "<int:pk>/missions/<int:mission_pk>/confirm/",
         views.mission_confirm,

@@ -8,20 +8,22 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
 from renfort.assistance import services
+from renfort.assistance.change_services import request_change_refusal
 from renfort.assistance.consultation_selectors import attach_consultations
 from renfort.assistance.consultation_views import consultation_panel
-from renfort.assistance.forms import DeclineForm, MergeForm, RequestFilterForm, RequestForm
+from renfort.assistance.forms import MergeForm, RequestFilterForm, RequestForm
 from renfort.assistance.models import (
     APPRAISAL_REQUEST_STATUSES,
     ENDED_REQUEST_STATUSES,
@@ -35,8 +37,10 @@ from renfort.assistance.selectors import (
     request_for_user,
     requests_visible_to,
 )
+from renfort.lib.confirm import confirmation
 from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
+from renfort.missions import selectors as mission_selectors
 from renfort.missions import services as mission_services
 from renfort.missions.models import Mission, MissionStatus
 from renfort.missions.selectors import missions_visible_to
@@ -127,6 +131,9 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
     return {
         **consultation_panel(user, req),
         "req": req,
+        # The requesting administration may still change or withdraw it.
+        "can_change": user.role == Role.MEMBER_FOCAL_POINT
+        and request_change_refusal(request=req, by=user) is None,
         "duplicates": duplicates,
         "administrations": list(req.administrations.all()),
         "topics": list(req.topics.all()),
@@ -214,15 +221,9 @@ def mission_confirm(request: AuthedRequest, pk: int, mission_pk: int) -> HttpRes
 
 
 def _queue() -> QuerySet[Request]:
-    """Requests waiting for the secretariat: to appraise, or accepted with no mission yet
-    (ready to merge into a regional mission)."""
-    answered = Mission.objects.filter(requests=OuterRef("pk"))
+    """Requests waiting for the secretariat (``missions.selectors.appraisal_queue``)."""
     return (
-        Request.objects.annotate(answered=Exists(answered))
-        .filter(
-            Q(status__in=APPRAISAL_REQUEST_STATUSES)
-            | Q(status=RequestStatus.ACCEPTED, answered=False)
-        )
+        mission_selectors.appraisal_queue()
         .select_related("focal_point")
         .prefetch_related("administrations", "topics")
     )
@@ -298,11 +299,35 @@ def request_appraise(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("assistance:appraisal_queue")
 
 
+def _back(request: AuthedRequest, req: Request) -> str:
+    """Where cancelling a confirmation leads: the page the action was asked from."""
+    if request.POST.get("from") == "detail":
+        return reverse("assistance:request_detail", args=[req.pk])
+    return reverse("assistance:appraisal_queue")
+
+
 @role_required(Role.SECRETARIAT_COORDINATOR)
 @require_POST
 def request_accept(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Accept a request: a draft mission with suggested slots is made from it."""
+    """Accept a request (after confirming: it cannot be declined afterwards); a draft mission
+    with suggested slots is made from it. An accepted request without a mission yet gets one
+    at once."""
     req = get_object_or_404(_queue(), pk=pk)
+    if req.status in APPRAISAL_REQUEST_STATUSES:
+        step = confirmation(
+            request,
+            title=_("Accept request %(reference)s · %(title)s?")
+            % {"reference": req.reference, "title": req.title},
+            consequence=_(
+                "A draft mission with suggested slots is made from it, and the requesting "
+                "administrations are told. An accepted request can no longer be declined."
+            ),
+            action=_("Accept the request"),
+            cancel_url=_back(request, req),
+            danger=False,
+        )
+        if step.page is not None:
+            return step.page
     try:
         mission = _accept([req], request)
     except ValidationError as error:
@@ -333,24 +358,30 @@ def _refused(request: AuthedRequest, req: Request, error: ValidationError) -> Ht
 @role_required(Role.SECRETARIAT_COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def request_decline(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Decline a request with a reason (the requesting administration is told)."""
-    req = get_object_or_404(_queue(), pk=pk)
-    form = DeclineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_decline(
-                request=req, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            if is_htmx(request):
-                return _row(request, req)
-            messages.success(request, _("%(reference)s declined.") % {"reference": req.reference})
-            return redirect("assistance:appraisal_queue")
-    if is_htmx(request):
-        return _row(request, req, decline_form=form)
-    return render(request, "assistance/request_decline.html", {"req": req, "form": form})
+    """Decline a request, after confirming, with a reason the requesting administration
+    reads."""
+    req = get_object_or_404(_queue().filter(status__in=APPRAISAL_REQUEST_STATUSES), pk=pk)
+    step = confirmation(
+        request,
+        title=_("Decline request %(reference)s · %(title)s?")
+        % {"reference": req.reference, "title": req.title},
+        consequence=_(
+            "The requesting administrations are told, with your reason. A declined request "
+            "cannot be reopened."
+        ),
+        action=_("Decline the request"),
+        cancel_url=_back(request, req),
+        reason="required",
+        reason_label=_("Reason for declining (the requesting administrations read it)"),
+    )
+    if step.page is not None:
+        return step.page
+    try:
+        services.request_decline(request=req, by=request.user, reason=step.reason)
+    except ValidationError as error:
+        return _refused(request, req, error)
+    messages.success(request, _("%(reference)s declined.") % {"reference": req.reference})
+    return redirect("assistance:appraisal_queue")
 
 
 @role_required(Role.SECRETARIAT_COORDINATOR)
@@ -360,6 +391,28 @@ def requests_merge(request: AuthedRequest) -> HttpResponseBase:
     form = MergeForm(request.POST, queue=_queue())
     if form.is_valid():
         chosen = list(form.cleaned_data["requests"])
+        count = len(chosen)
+        step = confirmation(
+            request,
+            title=ngettext(
+                "Merge %(count)d request into one regional mission?",
+                "Merge %(count)d requests into one regional mission?",
+                count,
+            )
+            % {"count": count},
+            consequence=_(
+                "%(refs)s: those still in appraisal are accepted (they can no longer be "
+                "declined) and one draft regional mission answers them all. The requesting "
+                "administrations are told."
+            )
+            % {"refs": ", ".join(r.reference for r in chosen)},
+            action=ngettext("Merge %(count)d request", "Merge %(count)d requests", count)
+            % {"count": count},
+            cancel_url=reverse("assistance:appraisal_queue"),
+            danger=False,
+        )
+        if step.page is not None:
+            return step.page
         try:
             mission = _accept(chosen, request)
         except ValidationError as error:
@@ -368,7 +421,7 @@ def requests_merge(request: AuthedRequest) -> HttpResponseBase:
             messages.success(
                 request,
                 _("%(count)d requests merged into mission %(mission)s.")
-                % {"count": len(chosen), "mission": mission.reference},
+                % {"count": count, "mission": mission.reference},
             )
             return redirect("missions:mission_detail", pk=mission.pk)
     return _queue_page(request, form)

@@ -60,6 +60,23 @@ class AssignmentRow:
 
 
 @dataclass(frozen=True)
+class UnavailableRow:
+    """A period in which an expert cannot travel (both ends inclusive); ``reason`` only for
+    those who may read it (the expert herself)."""
+
+    id: int
+    expert_id: int
+    start: datetime.date
+    end: datetime.date
+    reason: str = ""
+
+
+# A bar narrower than this (percent of the period) carries its label beside it, and the lane
+# keeps that room free, so that a short mission still reads "M-2027-014 Risk workshop".
+LABEL_ROOM = 22.0
+
+
+@dataclass(frozen=True)
 class Bar:
     """One mission drawn on a timeline row, as percentages of the period's width."""
 
@@ -72,6 +89,31 @@ class Bar:
     @property
     def windowed(self) -> bool:
         return not self.mission.has_dates
+
+    @property
+    def short(self) -> bool:
+        """Too narrow for its label: the label goes beside the bar."""
+        return self.width < LABEL_ROOM
+
+    @property
+    def label_before(self) -> bool:
+        """A short bar near the end of the period carries its label before it, not past the
+        edge."""
+        return self.short and self.left + self.width + LABEL_ROOM > 100.0
+
+    @property
+    def reach(self) -> tuple[float, float]:
+        """Where the bar and its label start and end, for packing the lanes."""
+        if not self.short:
+            return self.left, self.left + self.width
+        if self.label_before:
+            return max(self.left - LABEL_ROOM, 0.0), self.left + self.width
+        return self.left, self.left + max(self.width, LABEL_ROOM)
+
+    @property
+    def extent(self) -> float:
+        """Where the bar and its label end."""
+        return self.reach[1]
 
     @property
     def unstaffed(self) -> bool:
@@ -95,18 +137,19 @@ class TimelineRow:
 
 
 def pack_lanes(bars: Sequence[Bar]) -> list[list[Bar]]:
-    """Greedy interval packing: each bar goes to the first lane where it fits."""
+    """Greedy interval packing: each bar (with its label, when beside it) goes to the first
+    lane where it fits."""
     lanes: list[list[Bar]] = []
     ends: list[float] = []
-    for bar in sorted(bars, key=lambda b: (b.left, -b.width, b.mission.reference)):
+    for bar in sorted(bars, key=lambda b: (b.reach[0], -b.width, b.mission.reference)):
         for i, end in enumerate(ends):
-            if end <= bar.left + 0.01:  # adjacent days touch; rounding aside
+            if end <= bar.reach[0] + 0.01:  # adjacent days touch; rounding aside
                 lanes[i].append(bar)
-                ends[i] = bar.left + bar.width
+                ends[i] = bar.extent
                 break
         else:
             lanes.append([bar])
-            ends.append(bar.left + bar.width)
+            ends.append(bar.extent)
     return lanes
 
 
@@ -265,11 +308,37 @@ def build_timeline(
     )
 
 
+@dataclass(frozen=True)
+class MissionDetail:
+    """What the timeline's detail panel tells of a mission: its row and the experts the
+    viewer may see on it."""
+
+    mission: MissionRow
+    experts: tuple[str, ...]
+
+
+def mission_details(
+    missions: Iterable[MissionRow],
+    assignments: Iterable[AssignmentRow],
+    start: datetime.date,
+    end: datetime.date,
+) -> list[MissionDetail]:
+    """The missions met in ``start..end``, by their first day, each with its experts."""
+    experts: dict[int, list[str]] = defaultdict(list)
+    for a in sorted(assignments, key=lambda a: (a.expert_name.lower(), a.id)):
+        if a.expert_name not in experts[a.mission_id]:
+            experts[a.mission_id].append(a.expert_name)
+    shown = [m for m in missions if m.span is not None and overlaps(m.span, (start, end))]
+    shown.sort(key=lambda m: (m.span or (start, end), m.reference))
+    return [MissionDetail(m, tuple(experts.get(m.id, ()))) for m in shown]
+
+
 @dataclass
 class Day:
     day: datetime.date
     in_month: bool
     missions: list[MissionRow] = field(default_factory=list)
+    unavailable: list[UnavailableRow] = field(default_factory=list)
 
 
 def month_grid(year: int, month: int, first_weekday: int = 0) -> list[list[datetime.date]]:
@@ -279,9 +348,14 @@ def month_grid(year: int, month: int, first_weekday: int = 0) -> list[list[datet
 
 
 def month_view(
-    year: int, month: int, missions: Iterable[MissionRow], first_weekday: int = 0
+    year: int,
+    month: int,
+    missions: Iterable[MissionRow],
+    first_weekday: int = 0,
+    unavailable: Iterable[UnavailableRow] = (),
 ) -> list[list[Day]]:
-    """Weeks of days, each day with the dated missions running on it."""
+    """Weeks of days, each day with the dated missions running on it and the expert's
+    unavailable periods covering it."""
     weeks = month_grid(year, month, first_weekday)
     days = {d: Day(d, d.month == month) for week in weeks for d in week}
     first, last = weeks[0][0], weeks[-1][-1]
@@ -291,6 +365,11 @@ def month_view(
         day = max(mission.start, first)
         while day <= min(mission.end, last):
             days[day].missions.append(mission)
+            day += datetime.timedelta(days=1)
+    for period in sorted(unavailable, key=lambda p: (p.start, p.id)):
+        day = max(period.start, first)
+        while day <= min(period.end, last):
+            days[day].unavailable.append(period)
             day += datetime.timedelta(days=1)
     return [[days[d] for d in week] for week in weeks]
 

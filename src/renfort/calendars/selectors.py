@@ -25,6 +25,8 @@ from renfort.missions.models import (
     Mission,
 )
 from renfort.missions.selectors import missions_in_period, missions_visible_to
+from renfort.roster.models import Unavailability
+from renfort.roster.selectors import experts_visible_to
 
 # (key, label) pairs per mission id, the rows of the timeline by member or by region.
 Groups = dict[int, list[tuple[str, str]]]
@@ -141,6 +143,39 @@ def assignment_rows(user: User, missions: QuerySet[Mission]) -> list[layout.Assi
             expert_id=v["expert_id"],
             expert_name=f"{v['expert__first_name']} {v['expert__last_name']}",
             status=v["status"],
+        )
+        for v in values
+    ]
+
+
+def unavailable_rows(
+    user: User, start: datetime.date, end: datetime.date, scope: CalendarScope
+) -> list[layout.UnavailableRow]:
+    """The unavailable periods meeting ``start..end`` that a calendar shows: an expert's own
+    on her calendar; on a calendar narrowed to one expert, that expert's, when the user may
+    see the expert (``experts_visible_to``). The reason is the expert's own words, for her
+    eyes only (docs/experts.md)."""
+    if user.role == Role.EXPERT:
+        experts = experts_visible_to(user)
+    elif scope.expert is not None:
+        experts = experts_visible_to(user).filter(pk=scope.expert)
+    else:
+        return []
+    own = user.role == Role.EXPERT
+    values = (
+        Unavailability.objects.filter(
+            expert_id__in=experts.values("id"), start__lte=end, end__gte=start
+        )
+        .order_by("start", "id")
+        .values("id", "expert_id", "start", "end", "reason")
+    )
+    return [
+        layout.UnavailableRow(
+            id=v["id"],
+            expert_id=v["expert_id"],
+            start=v["start"],
+            end=v["end"],
+            reason=v["reason"] if own else "",
         )
         for v in values
     ]

@@ -20,6 +20,7 @@ from renfort.accounts.models import Region, Role
 from renfort.accounts.permissions import role_required
 from renfort.calendars import layout
 from renfort.calendars.forms import TimelineForm
+from renfort.calendars.month import month_context, month_from_query
 from renfort.calendars.selectors import (
     CalendarScope,
     assignment_rows,
@@ -27,7 +28,6 @@ from renfort.calendars.selectors import (
     mission_groups,
     mission_rows,
 )
-from renfort.lib.dates import parse_month
 from renfort.missions.eligibility import travel_days
 
 ALL_ROLES = tuple(Role.values)
@@ -89,6 +89,7 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "timeline": result,
+        "details": layout.mission_details(rows, assignments, start, end),
         "group": group,
         "groupings": [
             (layout.GROUP_BY_EXPERT, _("Expert"), _("By expert")),
@@ -106,41 +107,13 @@ def timeline(request: AuthedRequest) -> HttpResponse:
 @role_required(*ALL_ROLES)
 @require_GET
 def month_calendar(request: AuthedRequest) -> HttpResponse:
-    """A month of missions, one table row per week, with links to the months around it."""
+    """A month of missions, one table row per week, with links to the months around it; an
+    expert's unavailable periods beside her missions."""
     today = timezone.localdate()
-    first_day, problem = parse_month(request.GET.get("month"), _("Month"))
+    year, month, problem = month_from_query(request.GET.get("month"), today)
     if problem:
         messages.error(request, problem)
-    year, month = (first_day or today).year, (first_day or today).month
     scope = CalendarScope.from_query(request.GET)
-    weeks_span = layout.month_grid(year, month)
-    first, last = weeks_span[0][0], weeks_span[-1][-1]
-    missions = calendar_missions(request.user, first, last, scope)
-    rows = mission_rows(missions)
-    assignments = assignment_rows(request.user, missions)
-    clashing = layout.conflicting_assignments(assignments, {m.id: m for m in rows}, travel_days())
-    month_start, month_end = layout.month_bounds(year, month)
-    windowed = [
-        m
-        for m in rows
-        if not m.has_dates
-        and m.span is not None
-        and layout.overlaps(m.span, (month_start, month_end))
-    ]
-    previous = layout.add_months(month_start, -1)
-    following = layout.add_months(month_start, 1)
-    context = {
-        "weeks": layout.month_view(year, month, rows),
-        "month_start": month_start,
-        "previous": f"{previous.year:04d}-{previous.month:02d}",
-        "following": f"{following.year:04d}-{following.month:02d}",
-        "this_month": f"{today.year:04d}-{today.month:02d}",
-        "today": today,
-        "windowed": windowed,
-        "region": scope.region,
-        "scope": scope,
-        "regions": Region.choices,
-        "weekdays": weeks_span[0],
-        "conflicts": {a.mission_id for a in assignments if a.id in clashing},
-    }
+    context = month_context(request.user, year=year, month=month, scope=scope, today=today)
+    context.update({"region": scope.region, "scope": scope, "regions": Region.choices})
     return render(request, "calendars/calendar.html", context)

@@ -99,6 +99,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renfort.accounts.context_processors.navigation",
             ],
+            # lib is not an app: its template tags are named here.
+            "libraries": {
+                "dates_display": "renfort.lib.templatetags.dates_display",
+                "forms_display": "renfort.lib.templatetags.forms_display",
+            },
         },
     }
 ]
@@ -142,6 +147,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "11 Mar 2027" / "11 mars 2027" everywhere (config/formats/). Numbers are grouped where a
+# template asks ({{ n|intcomma }}, floatformat:"2g"), not everywhere: ids and years stay bare.
+FORMAT_MODULE_PATH = ["renfort.config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

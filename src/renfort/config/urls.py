@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from renfort.accounts import lookups as organisation_lookups
 from renfort.home import views as home_views
+from renfort.roster import lookups as expert_lookups
+
+# The endpoints behind lib/widgets.SearchableSelect: JSON, for signed-in users.
+lookup_patterns = [
+    path("organisations/", organisation_lookups.organisations, name="organisations"),
+    path("experts/", expert_lookups.experts, name="experts"),
+]
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -15,6 +23,7 @@ urlpatterns = [
     path("agreements/", include("renfort.agreements.urls")),
     path("results/", include("renfort.results.urls")),
     path("exports/", include("renfort.exports.urls")),
+    path("lookups/", include((lookup_patterns, "lookups"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

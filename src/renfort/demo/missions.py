@@ -257,5 +257,4 @@ def _cancel(ctx: BuildContext, mission: Mission) -> None:
                 request=request,
                 to_status=RequestStatus.CLOSED,
                 by=ctx.coordinator,
-                note="Closed: the administration withdrew the need.",
             )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from renfort.accounts.models import Organisation
 from renfort.assistance import consultation_services as consultations
 from renfort.assistance import services as assistance
+from renfort.assistance.change_services import request_withdraw
 from renfort.assistance.models import Level, Opinion, Request, RequestStatus
 from renfort.demo import texts
 from renfort.demo.context import DEMO_MEMBER, DEMO_REGION, BuildContext
@@ -63,13 +64,11 @@ def accept(ctx: BuildContext, request: Request) -> Request:
             request=request,
             to_status=RequestStatus.UNDER_APPRAISAL,
             by=ctx.coordinator,
-            note="Appraisal started: checking needs against the regional plan.",
         )
     return assistance.request_transition(
         request=request,
         to_status=RequestStatus.ACCEPTED,
         by=ctx.coordinator,
-        note="Accepted: the needs are clear and fit the capacity-building strategy.",
     )
 
 
@@ -97,6 +96,7 @@ def build_open_requests(ctx: BuildContext) -> None:
     _accept_path(ctx)
     _possible_duplicate(ctx, member)
     _consultations(ctx)
+    _withdrawn(ctx)
 
 
 def _consultations(ctx: BuildContext) -> None:
@@ -129,7 +129,7 @@ def _consultations(ctx: BuildContext) -> None:
             )
 
 
-def _open_request(ctx: BuildContext, org: Organisation, status: str, *, regional: bool) -> None:
+def _open_request(ctx: BuildContext, org: Organisation, status: str, *, regional: bool) -> Request:
     """A request of ``org`` (or of its region) taken as far as ``status``."""
     c = ctx.country_of[org.country]
     family = ctx.rng.choice(texts.TOPIC_FAMILIES)
@@ -149,26 +149,37 @@ def _open_request(ctx: BuildContext, org: Organisation, status: str, *, regional
         priority=ctx.rng.choices([1, 2, 3, 4, 5], [5, 15, 40, 25, 15])[0],
     )
     if status == RequestStatus.SUBMITTED:
-        return
+        return request
     request = assistance.request_transition(
         request=request,
         to_status=RequestStatus.UNDER_APPRAISAL,
         by=ctx.coordinator,
-        note="Appraisal started.",
     )
     if status == RequestStatus.DECLINED:
-        assistance.request_decline(
+        request = assistance.request_decline(
             request=request,
             by=ctx.coordinator,
             reason=ctx.rng.choice(texts.DECLINE_REASONS),
         )
     elif status == RequestStatus.ACCEPTED:
-        assistance.request_transition(
+        request = assistance.request_transition(
             request=request,
             to_status=RequestStatus.ACCEPTED,
             by=ctx.coordinator,
-            note="Accepted; a mission will be drafted with the regional office.",
         )
+    return request
+
+
+def _withdrawn(ctx: BuildContext) -> None:
+    """One request its administration withdrew while it waited for appraisal, in its own
+    words (the request page shows the history)."""
+    org = ctx.members[ctx.rng.choice(sorted(ctx.members))]
+    request = _open_request(ctx, org, RequestStatus.SUBMITTED, regional=False)
+    request_withdraw(
+        request=request,
+        by=request.focal_point,
+        reason="The administration found the training it needed in a national programme.",
+    )
 
 
 def _accept_path(ctx: BuildContext) -> None:

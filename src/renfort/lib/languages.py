@@ -1,8 +1,20 @@
-"""ISO 639-1 language codes, for forms that ask for a working language."""
+"""ISO 639-1 language codes, for forms that ask for a working language, and their names in
+the reader's language.
+
+The names come from the Unicode CLDR through Babel (``babel.Locale.languages``), as country
+names do (``lib.countries``): "Norwegian" / "norvégien", in the case each language writes them.
+Lists are sorted by the reader's names with ``name_key``: accents folded and case ignored,
+close enough to each language's collation for names, with no ICU to install.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
 from django.conf.locale import LANG_INFO
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 _CODES = """
@@ -37,10 +49,40 @@ _EXTRA_NAMES = {
 }
 
 
-def language_name(code: str) -> str:
-    """The name of an ISO 639-1 code in the active language (the code itself when unknown).
+def name_key(name: str) -> tuple[str, str]:
+    """A sort key for names in any Latin-script language: "Émirats" beside "Égypte" and before
+    "Érythrée", "ÅLAND" beside "Åland"; ties broken by the exact text, so sorting is stable."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.casefold(), name
 
-    Django's own catalogue translates the names in its locale table."""
+
+@lru_cache(maxsize=32)
+def _cldr_names(language: str) -> dict[str, str]:
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return dict(locale.languages)
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of an ISO 639-1 code in ``language`` (default: the active one); the code
+    itself when unknown.
+
+    CLDR's name first; for a code it lacks, Django's locale table or our own short list,
+    through the catalogue."""
+    code = str(code)
+    cldr = _cldr_names(language or translation.get_language() or "en").get(code)
+    if cldr:
+        return cldr
+    if language:
+        with translation.override(language):
+            return _fallback_name(code)
+    return _fallback_name(code)
+
+
+def _fallback_name(code: str) -> str:
     info = LANG_INFO.get(code)
     if info is not None and "name" in info:
         return gettext(str(info["name"]))
@@ -48,13 +90,12 @@ def language_name(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """``(code, "Name (code)")`` for every ISO 639-1 code, sorted by name (codes Django
-    cannot name come last)."""
-    named, unnamed = [], []
+    """``(code, name)`` for every ISO 639-1 code, named and sorted in the active language
+    ("norvégien" between "néerlandais" and "occitan" for a French reader); codes nobody can
+    name come last."""
+    named: list[tuple[str, str]] = []
+    unnamed: list[tuple[str, str]] = []
     for code in ISO_639_1:
         name = language_name(code)
-        if name == code:
-            unnamed.append((code, code))
-        else:
-            named.append((code, f"{name} ({code})"))
-    return sorted(named, key=lambda pair: pair[1].lower()) + sorted(unnamed)
+        (unnamed if name == code else named).append((code, name))
+    return sorted(named, key=lambda pair: name_key(pair[1])) + sorted(unnamed)

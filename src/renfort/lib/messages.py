@@ -8,6 +8,9 @@ its kinds (``register``) in its own ``messages`` module, imported by its ``AppCo
 A kind names its subject and/or body templates (``gettext_lazy``, ``%(name)s`` placeholders)
 and how each parameter is shown (``Param``: a status label, a localized date…).
 
+In French, the templates' punctuation gets its no-break spaces (``lib.typography``) before
+the parameters are filled in, so people's own words are never retouched.
+
 ``render`` never raises: an unknown code shows the code, a missing parameter shows a dash,
 and both are logged, so an old row can always be read. ``check`` is the strict side, for
 writers: it refuses an unknown code, a missing or undeclared parameter, or a value JSON
@@ -30,6 +33,8 @@ from django.utils.translation import gettext
 
 from renfort.lib.countries import country_name
 from renfort.lib.languages import language_name
+from renfort.lib.templatetags.dates_display import date_range_text
+from renfort.lib.typography import french_spacing, is_french
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,10 +69,13 @@ def _date(value: Any) -> str:
 
 
 def _period(value: Any) -> str:
+    """As people write a range: "4–8 Mar 2027", "28 Feb – 3 Mar 2027" (docs: UX.md)."""
     if not value:
         return DASH
     start, end = value
-    return f"{_date(start)} – {_date(end)}"
+    for day in (start, end):  # an unreadable date is shown raw by ``_show``, not as a dash
+        datetime.date.fromisoformat(str(day))
+    return date_range_text(start, end) or DASH
 
 
 def _translated(value: Any) -> str:
@@ -90,7 +98,7 @@ def _nested(value: Any) -> str:
 TEXT = Param(str, "M-2027-001")
 # An ISO date (``date.isoformat()``), shown in the reader's date format.
 DATE = Param(_date, "2027-03-04")
-# ``[start, end]`` ISO dates (or null: a dash).
+# ``[start, end]`` ISO dates (or null: a dash), shown as a range: "4–8 Mar 2027".
 PERIOD = Param(_period, ["2027-03-04", "2027-03-08"])
 # A name seeded in the catalogue and stored in English, such as a topic's (``Topic.__str__``).
 TRANSLATED = Param(_translated, "Risk management")
@@ -254,6 +262,8 @@ def _fill(code: str, template: StrOrPromise, values: _Values) -> str:
     text = str(template)
     if not text:
         return ""
+    if is_french():  # the template's own punctuation, never the parameters (people's words)
+        text = french_spacing(text)
     try:
         return text % values
     except (TypeError, ValueError):  # a broken translation: fall back to the English

@@ -14,7 +14,8 @@ one small function that returns ``Miss``es, a stable code with the values that e
 - ``exclusion_misses``: excluded (declined or withdrawn from the mission, release refused for
   it, or kept out of the slot by a coordinator: ``exclusions_of``);
 - ``availability_misses``: unavailable, overlap (``overlaps`` with the travel days),
-  released_days (``days_per_year``).
+  released_days (``days_per_year``); without dates, ``window_busy``: no run of the mission's
+  days in what is left of its window passes them (``window_periods``).
 
 Every decision about who may take a slot goes through these functions: the services
 (``missions.rules.assignment_problem_list`` turns each miss into a sentence), the experts
@@ -91,12 +92,30 @@ class Miss:
 # --- the rules ------------------------------------------------------------------------------
 
 
+def window_periods(
+    slot: SlotFacts, unavailable: Iterable[Dated], bookings: Iterable[Booking], travel: int
+) -> list[Period]:
+    """The periods of the slot's duration to try in what is left of its window: starting on
+    its first day, or on the first free day after each of the expert's blocking periods (if
+    some start fits, one of these does). Empty when the slot has dates, or no room left."""
+    if slot.window is None or slot.duration < 1:
+        return []
+    length = datetime.timedelta(days=slot.duration - 1)
+    lo, hi = slot.window.start, slot.window.end - length
+    day = datetime.timedelta(days=1)
+    starts = {lo}
+    starts |= {p.end + day for p in unavailable if p.end is not None}
+    starts |= {b.end + day * (travel + 1) for b in bookings if b.end is not None}
+    return [Period(s, s + length) for s in sorted(starts) if lo <= s <= hi]
+
+
 def mission_misses(slot: SlotFacts) -> list[Miss]:
-    """The mission still takes experts, and has dates (or dates are given to check)."""
+    """The mission still takes experts, and has dates (or dates are given to check), or a
+    window with room left for its duration."""
     misses = []
     if slot.status not in STAFFABLE_MISSION_STATUSES:
         misses.append(Miss("mission_status", {"status": slot.status}))
-    if slot.start is None or slot.end is None:
+    if (slot.start is None or slot.end is None) and not window_periods(slot, (), (), 0):
         misses.append(Miss("mission_dates"))
     return misses
 
@@ -214,7 +233,7 @@ def expert_misses(
         *exclusion_misses(slot, expert.pk),
     ]
     if slot.start is None or slot.end is None:
-        return misses
+        return misses + _window_misses(slot, expert, unavailable, bookings, travel)
     return misses + availability_misses(
         start=slot.start,
         end=slot.end,
@@ -224,6 +243,35 @@ def expert_misses(
         cap=expert.released_days,
         travel=travel,
     )
+
+
+def _window_misses(
+    slot: SlotFacts,
+    expert: ExpertFacts,
+    unavailable: Sequence[Dated],
+    bookings: Sequence[Booking],
+    travel: int,
+) -> list[Miss]:
+    """Without dates: the expert is free for the mission's duration somewhere in what is left
+    of its window (no unavailable period, no other mission within the travel days, released
+    days left in that year). A window without room is the mission's miss, not the expert's."""
+    periods = window_periods(slot, unavailable, bookings, travel)
+    used = used_days(bookings)
+    fits = any(
+        not availability_misses(
+            start=p.start,
+            end=p.end,
+            unavailable=unavailable,
+            busy=bookings,
+            used=used,
+            cap=expert.released_days,
+            travel=travel,
+        )
+        for p in periods
+    )
+    if fits or not periods:
+        return []
+    return [Miss("window_busy", {"window": slot.window, "days": slot.duration})]
 
 
 def assignment_misses(

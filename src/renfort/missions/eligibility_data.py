@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
+from django.utils import timezone
+
 from renfort.missions.models import (
     Assignment,
     AssignmentStatus,
@@ -187,6 +189,10 @@ class SlotFacts:
     needs: Needs
     held: tuple[Held, ...] = ()
     excluded: Mapping[int, Exclusion] = field(default_factory=dict)
+    # Without dates: what is left of the mission's window (from today) and its duration in
+    # days; an expert fits when some run of those days in it is free (``window_periods``).
+    window: Period | None = None
+    duration: int = 0
 
 
 class Dated(Protocol):
@@ -252,18 +258,24 @@ def slot_facts(
     """The slot at its mission's dates (or ``start``/``end``), with the mission's ``held`` and
     the experts ``excluded`` from the slot (``Exclusions.of``)."""
     mission = slot.mission
+    start, end = start or mission.start, end or mission.end
+    window = None
+    if (start is None or end is None) and mission.window_start and mission.window_end:
+        window = Period(max(mission.window_start, timezone.localdate()), mission.window_end)
     return SlotFacts(
         pk=slot.pk,
         code=slot.code,
         mission_id=mission.pk,
         reference=mission.reference,
         status=mission.status,
-        start=start or mission.start,
-        end=end or mission.end,
+        start=start,
+        end=end,
         distinct_required=mission.distinct_countries == DistinctCountries.REQUIRED,
         needs=needs_of(slot, beneficiaries),
         held=tuple(held),
         excluded=excluded,
+        window=window,
+        duration=mission.duration_days or 0 if window else 0,
     )
 
 

@@ -17,7 +17,9 @@ from renfort.accounts.models import Region
 from renfort.assistance.models import Level
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
+from renfort.lib.languages import language_choices
 from renfort.lib.limits import SHORT_TEXT
+from renfort.lib.widgets import SearchableSelect
 from renfort.missions.models import MISSION_TRANSITIONS, MissionStatus, MissionType
 from renfort.roster.models import Category, Expert, Topic
 
@@ -61,7 +63,12 @@ class PeriodMixin(NamedErrorsForm):
 class MissionFilterForm(PeriodMixin):
     """Filters of the plan; every field optional, bad values are ignored with a message."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Reference, title or beneficiary."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=_blank(_("Any status"), MissionStatus.choices)
     )
@@ -135,10 +142,36 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options(self.choices))
 
 
-class ExpertChoiceForm(NamedErrorsForm):
-    """Pick one expert among choices computed once per page (one query, many forms)."""
+class PoolSearch(SearchableSelect):
+    """The pool searched by name: never rendered as a list of every expert, so a page with
+    many slots stays light (no count, no options but the chosen one)."""
 
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, widget=FastSelect)
+    def _is_large(self) -> bool:
+        return True
+
+
+# At most this many suggested experts are listed for a slot; the others are found by name.
+SUGGESTIONS = 8
+
+
+class ExpertChoiceForm(NamedErrorsForm):
+    """Pick one expert for a slot: among the few suggested (``missions.candidates``: every
+    rule accepts them), or any expert of the pool found by name (``other``); the service
+    checks the rules either way."""
+
+    # Only the suggestions are listed; any expert of the slot's category is accepted (the
+    # list may have changed since the page was drawn).
+    expert = forms.TypedChoiceField(
+        label=_("Suggested expert"), coerce=int, required=False, widget=FastSelect
+    )
+    other = forms.ModelChoiceField(
+        label=_("Or another expert of the pool"),
+        queryset=Expert.objects.filter(active=True).select_related("home_administration"),
+        required=False,
+        widget=PoolSearch("experts"),
+        help_text=_("Type the start of a first or last name."),
+    )
+    searchable = True
 
     def __init__(
         self,
@@ -147,10 +180,13 @@ class ExpertChoiceForm(NamedErrorsForm):
         suggested: Collection[int] = (),
         **kwargs: Any,
     ) -> None:
-        """``suggested``: ids of experts whom every rule accepts for the slot
-        (``missions.candidates``), listed first."""
+        """``experts``: those of the slot's category; ``suggested``: ids of those whom every
+        rule accepts (``missions.candidates``), listed first (at most ``SUGGESTIONS`` when the
+        form can search the pool)."""
         super().__init__(*args, **kwargs)
         self.experts = {e.pk: e for e in experts}
+        # Every expert the rules accept, listed or not (``tests/test_rule_home.py``).
+        self.suggested = {e.pk for e in experts if e.pk in suggested}
         field = self.fields["expert"]
         assert isinstance(field, forms.TypedChoiceField)
 
@@ -161,20 +197,41 @@ class ExpertChoiceForm(NamedErrorsForm):
         fitting = [option(e) for e in experts if e.pk in suggested]
         others = [option(e) for e in experts if e.pk not in suggested]
         choices: list[tuple[str, Any]] = [("", _("Choose an expert"))]
-        if fitting:
+        if self.searchable:
+            choices.extend(fitting[:SUGGESTIONS])
+        elif fitting:
             choices.append((str(_("Meet every rule for this slot")), fitting))
             if others:
                 choices.append((str(_("Other experts of this category")), others))
         else:
             choices.extend(others)
-        field.choices = choices
+        # Accept any expert of the category; show only the chosen few.
+        field.choices = [("", ""), *(option(e) for e in experts)]
+        field.widget.choices = choices
+        if not self.searchable:
+            del self.fields["other"]
 
-    def clean_expert(self) -> Expert:
-        pk = self.cleaned_data["expert"]
+    def clean_expert(self) -> Expert | None:
+        pk = self.cleaned_data.get("expert")
+        if pk is None or pk == "":
+            return None
         try:
-            return self.experts[pk]
-        except KeyError as exc:
+            return self.experts[int(pk)]
+        except (KeyError, ValueError) as exc:
             raise ValidationError(_("Choose an expert from the list.")) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("expert") or data.get("other")
+        if chosen is None and not self.errors:
+            self.add_error(
+                "expert",
+                _("Expert: choose a suggested expert, or find another one of the pool by name.")
+                if self.searchable
+                else _("Expert: choose an expert."),
+            )
+        data["expert"] = chosen
+        return data
 
 
 class AssignForm(ExpertChoiceForm):
@@ -186,7 +243,9 @@ class SwapForm(ExpertChoiceForm):
 
 
 class OfferForm(ExpertChoiceForm):
-    pass
+    """A lending administration offers one of its own experts: the list holds them all."""
+
+    searchable = False
 
 
 class ExcludeForm(ExpertChoiceForm):
@@ -245,6 +304,89 @@ class DatesForm(NamedErrorsForm):
     )
     end = forms.DateField(
         label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("end", _("The last day comes before the first day."))
+        return data
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    """Languages by name, in the reader's language (evaluated per form)."""
+    return _blank(_("Choose a language"), language_choices())
+
+
+class MissionEditForm(NamedErrorsForm):
+    """The secretariat changes a mission's title, location, language and window
+    (``mission_edit``)."""
+
+    stored_in = {
+        "title": "missions.Mission.title",
+        "location": "missions.Mission.location",
+        "window_start": "missions.Mission.window_start",
+        "window_end": "missions.Mission.window_end",
+    }
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    location = forms.CharField(
+        label=_("Location"),
+        required=False,
+        max_length=200,
+        help_text=_("City and country, such as “Nairobi, Kenya”; the country sets the calendar."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=_language_choices)
+    window_start = forms.DateField(
+        label=_("Window from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    window_end = forms.DateField(
+        label=_("Window to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    duration_days = forms.IntegerField(
+        label=_("Duration (days)"),
+        required=False,
+        min_value=1,
+        max_value=366,
+        help_text=_("The planner picks this many days within the window."),
+    )
+
+    def __init__(self, *args: Any, mission: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": mission.title,
+                "location": mission.location,
+                "language": mission.language,
+                "window_start": mission.window_start,
+                "window_end": mission.window_end,
+                "duration_days": mission.duration_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class PostponeForm(NamedErrorsForm):
+    """New dates for a confirmed mission (``mission_postpone``)."""
+
+    stored_in = {"start": "missions.Mission.start", "end": "missions.Mission.end"}
+
+    start = forms.DateField(
+        label=_("New first day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    end = forms.DateField(
+        label=_("New last day"),
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_date_in_range],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.messages import (
@@ -94,6 +94,7 @@ register(
     expert=TEXT,
     home=TEXT,
     reference=TEXT,
+    note=OWN_WORDS,
 )
 register(
     "mission.confirmed",
@@ -122,7 +123,107 @@ register(
     end=DATE,
 )
 
+register(
+    "assignment.expert_withdrew",
+    subject=_("%(expert)s withdraws from mission %(reference)s"),
+    body=_(
+        "%(expert)s no longer takes part in mission “%(title)s” (%(dates)s), slot %(slot)s; "
+        "the slot is open again."
+    ),
+    expert=TEXT,
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    slot=TEXT,
+    note=OWN_WORDS,
+)
+
+
+# --- what changed in a mission (``mission_edit``) ----------------------------------------------
+
+# The fields ``mission_edit`` changes, as a ``CHANGES`` item names them.
+CHANGED_FIELDS = {
+    "title": _("title"),
+    "location": _("location"),
+    "language": _("language"),
+    "window": _("window"),
+    "duration_days": _("duration"),
+}
+
+
+def change(field: str, old: Any, new: Any) -> dict[str, Any]:
+    """One stored item of a ``CHANGES`` parameter: the field and its raw values (a language
+    code, ``[first, last]`` ISO dates for a window, a number of days, text)."""
+    return {"field": field, "old": old, "new": new}
+
+
+def _changed_value(field: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "–"
+    if field == "language":
+        return LANGUAGE.render(value)
+    if field == "window":
+        return PERIOD.render(value)
+    if field == "duration_days":
+        return ngettext("%(days)d day", "%(days)d days", int(value)) % {"days": int(value)}
+    return gettext("“%(text)s”") % {"text": value}
+
+
+def _changes(value: Any) -> str:
+    return "; ".join(
+        gettext("%(field)s: %(old)s → %(new)s")
+        % {
+            "field": str(CHANGED_FIELDS.get(item["field"], item["field"])),
+            "old": _changed_value(item["field"], item.get("old")),
+            "new": _changed_value(item["field"], item.get("new")),
+        }
+        for item in value or ()
+    )
+
+
+# A list of ``change`` items, shown as "language: English → French; title: “A” → “B”".
+CHANGES = Param(_changes, [change("language", "en", "fr"), change("title", "Old", "New")])
+
+register(
+    "mission.details_changed",
+    subject=_("Mission %(reference)s changed"),
+    body=_("Mission “%(title)s” (%(dates)s) changed: %(changes)s."),
+    reference=TEXT,
+    title=TEXT,
+    dates=PERIOD,
+    changes=CHANGES,
+)
+register(
+    "mission.postponed",
+    subject=_("Mission %(reference)s postponed"),
+    body=_("Mission “%(title)s” is postponed: it now runs %(new)s instead of %(old)s."),
+    reference=TEXT,
+    title=TEXT,
+    old=PERIOD,
+    new=PERIOD,
+    note=OWN_WORDS,
+)
+
 # --- history notes (``mission`` is the mission's reference) ----------------------------------
+
+register("mission.edited", body=_("Changed: %(changes)s."), changes=CHANGES)
+register(
+    "mission.postponed_from",
+    body=_("Postponed from %(old)s to %(new)s."),
+    old=PERIOD,
+    new=PERIOD,
+)
+register(
+    "mission.unstaffed_by_postponing",
+    body=_("Mission %(mission)s is postponed and lost experts: staff it again, then confirm it."),
+    mission=TEXT,
+)
+register(
+    "assignment.unfit_after_postponing",
+    body=_("Mission %(mission)s is postponed to %(dates)s, when this expert cannot take part."),
+    mission=TEXT,
+    dates=PERIOD,
+)
 
 register("request.planned_in_mission", body=_("Planned in mission %(mission)s."), mission=TEXT)
 register("request.unplanned", body=_("Mission %(mission)s no longer plans it."), mission=TEXT)

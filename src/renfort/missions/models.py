@@ -15,6 +15,7 @@ from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
 from renfort.lib.messages import CODE_MAX, render
+from renfort.missions.offer_models import SlotOffer  # noqa: F401  (its own module)
 from renfort.missions.terms_models import TermsConfirmation  # noqa: F401  (its own module)
 from renfort.roster.models import Category, Expert, ReleaseStatus, Topic
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from renfort.missions.eligibility import (
@@ -305,6 +306,16 @@ def _availability_sentence(miss: Miss, say: _Names) -> str:
             travel=miss.values["travel"],
             **dates,
         )
+    if miss.code == "window_busy":
+        window = miss.values["window"]
+        return _(
+            "Expert %(expert)s has no %(days)s free days in the window of mission %(mission)s "
+            "(%(from)s to %(to)s, slot %(slot)s): unavailable, on other missions or out of "
+            "released days."
+        ) % say(
+            days=miss.values["days"],
+            **{"from": formats.date_format(window.start), "to": formats.date_format(window.end)},
+        )
     return _(
         "Expert %(expert)s is released for %(cap)s days in %(year)s: %(used)s are "
         "already assigned and mission %(mission)s (slot %(slot)s) needs %(days)s "
@@ -328,6 +339,7 @@ _SENTENCES: dict[str, Callable[[Miss, _Names], str]] = {
     "unavailable": _availability_sentence,
     "overlap": _availability_sentence,
     "released_days": _availability_sentence,
+    "window_busy": _availability_sentence,
 }
 
 

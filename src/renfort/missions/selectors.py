@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
+from renfort.assistance.models import APPRAISAL_REQUEST_STATUSES, Request, RequestStatus
 from renfort.missions.models import KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES, Assignment, Mission
 
 
@@ -71,3 +72,12 @@ def missions_in_period(
         dated &= Q(start__lte=end)
         windowed &= Q(window_start__lte=end)
     return qs.filter(dated | windowed)
+
+
+def appraisal_queue() -> QuerySet[Request]:
+    """Requests waiting for the secretariat, as the appraisal queue lists them and the home
+    page counts them: to appraise, or accepted with no mission yet (ready to merge)."""
+    answered = Mission.objects.filter(requests=OuterRef("pk"))
+    return Request.objects.annotate(answered=Exists(answered)).filter(
+        Q(status__in=APPRAISAL_REQUEST_STATUSES) | Q(status=RequestStatus.ACCEPTED, answered=False)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renfort.missions.views import matrix, missions, staffing, terms
+from renfort.missions.views import changes, matrix, missions, staffing, terms
 
 app_name = "missions"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("<int:pk>/", missions.mission_detail, name="mission_detail"),
     path("<int:pk>/status/", missions.mission_transition, name="mission_transition"),
     path("<int:pk>/dates/", missions.mission_set_dates, name="mission_set_dates"),
+    path("<int:pk>/edit/", changes.mission_edit, name="mission_edit"),
+    path("<int:pk>/postpone/", changes.mission_postpone, name="mission_postpone"),
     path(
         "<int:pk>/planning-options/",
         missions.mission_set_planning_options,
@@ -41,4 +43,5 @@ urlpatterns = [
     ),
     path("matrix/", matrix.matrix, name="matrix"),
     path("matrix/<int:pk>/offer/", matrix.matrix_offer, name="matrix_offer"),
+    path("matrix/offers/<int:pk>/assign/", matrix.matrix_assign, name="matrix_assign"),
 ]

@@ -7,6 +7,7 @@ see the mission (``missions_visible_to``). A page costs a fixed number of querie
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -29,8 +30,9 @@ class GapRow:
     gap: PoolGap
     category_label: str
     requirements: list[tuple[str, int]]  # (topic name, minimum level)
-    missions: list[tuple[int, str]]  # the visible ones, at most MISSIONS_SHOWN
-    near: list[tuple[str, int]]  # (administration, experts)
+    missions: list[tuple[int, str, str]]  # (id, reference, title): visible ones, MISSIONS_SHOWN
+    near: list[tuple[str, int]]  # (administration's name, experts)
+    month: datetime.date | None = None  # the first day of the gap's month, shown as a month
 
 
 @dataclass
@@ -52,6 +54,14 @@ def _category_label(code: str) -> str:
     return str(Category(code).label) if code in Category.values else code
 
 
+def _month(value: str) -> datetime.date | None:
+    """The first day of a stored ``YYYY-MM`` month (None without dates)."""
+    try:
+        return datetime.date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None
+
+
 def pool_gaps_page(user: User, page_number: str | int | None) -> GapsPage:
     """The latest snapshot and one page of its gaps, with topic and administration names
     and the missions the user may see."""
@@ -64,20 +74,21 @@ def pool_gaps_page(user: User, page_number: str | int | None) -> GapsPage:
     codes = {code for g in gaps for code, _level in g.requirements}
     topics = {t.code: str(t) for t in Topic.objects.filter(code__in=codes)}
     org_ids = {org for g in gaps for org, _n in g.near}
-    orgs = {
-        o.pk: o.short_name or o.name
-        for o in Organisation.objects.filter(pk__in=org_ids).only("pk", "name", "short_name")
-    }
+    # Full names: a short name is often a country code ("DE"), not what people call it.
+    orgs = {o.pk: o.name for o in Organisation.objects.filter(pk__in=org_ids).only("pk", "name")}
     mission_ids = {pk for g in gaps for pk, _ref in g.missions}
-    visible = set(missions_visible_to(user).filter(pk__in=mission_ids).values_list("pk", flat=True))
+    visible = dict(missions_visible_to(user).filter(pk__in=mission_ids).values_list("pk", "title"))
     for gap in gaps:
         result.rows.append(
             GapRow(
                 gap=gap,
                 category_label=_category_label(gap.category),
                 requirements=[(topics.get(code, code), level) for code, level in gap.requirements],
-                missions=[(pk, ref) for pk, ref in gap.missions if pk in visible][:MISSIONS_SHOWN],
+                missions=[(pk, ref, visible[pk]) for pk, ref in gap.missions if pk in visible][
+                    :MISSIONS_SHOWN
+                ],
                 near=[(orgs[org], n) for org, n in gap.near if org in orgs],
+                month=_month(gap.month),
             )
         )
     return result

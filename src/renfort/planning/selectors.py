@@ -430,3 +430,63 @@ def swap_candidates(*, run: PlannerRun, slot_code: str, limit: int = 60) -> list
         scored.append((-margin, str(expert), expert))
     scored.sort(key=lambda x: (x[0], x[1]))
     return [x[2] for x in scored[:limit]]
+
+
+# --------------------------------------------------------------------------------------------
+# Runs waiting for review
+
+# A plan older than this is stale (dates and the pool have moved on): run the planner again.
+REVIEW_DAYS = 30
+# The newest finished runs looked at; older ones wait on the run list, never on a home page.
+REVIEW_RUNS = 20
+
+
+def _proposed_slots(run: PlannerRun) -> set[str]:
+    """The slots the run's plan proposes an expert for (staffed missions only)."""
+    entries = run.plan.get("missions", []) if isinstance(run.plan, Mapping) else []
+    return {
+        str(a["slot"])
+        for e in entries
+        if e.get("staffed")
+        for a in e.get("assignments") or []
+        if a.get("slot")
+    }
+
+
+def runs_waiting_for_review(*, limit: int = REVIEW_RUNS) -> list[PlannerRun]:
+    """Finished runs whose plan still has a proposal to accept, newest first, each with
+    ``open_proposals``: done in the last ``REVIEW_DAYS`` days, not re-planned by a later run
+    that has not failed, and proposing an expert for a slot that holds no open assignment
+    (the review's open proposal). Looks at the ``limit`` newest finished runs only, in
+    three queries whatever their number."""
+    since = timezone.now() - datetime.timedelta(days=REVIEW_DAYS)
+    replanned = {
+        str(v)
+        for v in PlannerRun.objects.filter(created_at__gte=since)
+        .exclude(status=PlannerRunStatus.FAILED)
+        .annotate(previous=KT("plan__previous_run"))
+        .exclude(previous=None)
+        .values_list("previous", flat=True)
+    }
+    runs = [
+        run
+        for run in PlannerRun.objects.filter(status=PlannerRunStatus.DONE, finished_at__gte=since)
+        .select_related("created_by")
+        .defer("problem", "progress")
+        .order_by("-finished_at", "-pk")[:limit]
+        if str(run.pk) not in replanned
+    ]
+    proposed = {run.pk: _proposed_slots(run) for run in runs}
+    references = {code.rpartition("-")[0] for codes in proposed.values() for code in codes}
+    free = {
+        f"{reference}-{position}"
+        for reference, position in Slot.objects.filter(mission__reference__in=references)
+        .exclude(pk__in=Assignment.objects.open().values("slot_id"))
+        .values_list("mission__reference", "position")
+    }
+    waiting = []
+    for run in runs:
+        run.open_proposals = len(proposed[run.pk] & free)  # type: ignore[attr-defined]
+        if run.open_proposals:  # type: ignore[attr-defined]
+            waiting.append(run)
+    return waiting

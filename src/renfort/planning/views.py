@@ -17,12 +17,14 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role
 from renfort.accounts.permissions import role_required
+from renfort.lib.confirm import confirmation
 from renfort.lib.forms import add_service_error
 from renfort.missions.forms import SlotForm
 from renfort.missions.selectors import mission_for_user
@@ -51,9 +53,29 @@ FINISHED = (PlannerRunStatus.DONE, PlannerRunStatus.FAILED)
 @role_required(SECRETARIAT)
 @require_GET
 def run_list(request: AuthedRequest) -> HttpResponse:
-    """Planner runs, newest first, with their outcome (plans themselves are not loaded)."""
-    page = Paginator(selectors.runs_with_outcome(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "planner/run_list.html", {"page": page})
+    """Planner runs, newest first, with their outcome (plans themselves are not loaded);
+    ``?waiting=1``: only those waiting for review (as the secretariat's home page counts
+    them), each with how many proposals are still open."""
+    waiting = request.GET.get("waiting") == "1"
+    runs = selectors.runs_with_outcome()
+    open_proposals: dict[int, int] = {}
+    if waiting:
+        found = selectors.runs_waiting_for_review()
+        open_proposals = {run.pk: run.open_proposals for run in found}  # type: ignore[attr-defined]
+        runs = runs.filter(pk__in=list(open_proposals))
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for run in page.object_list:
+        run.open_proposals = open_proposals.get(run.pk)
+    return render(
+        request,
+        "planner/run_list.html",
+        {
+            "page": page,
+            "waiting": waiting,
+            "query": "waiting=1" if waiting else "",
+            "review_days": selectors.REVIEW_DAYS,
+        },
+    )
 
 
 @role_required(SECRETARIAT)
@@ -147,14 +169,32 @@ def mission_relaxations(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def run_accept(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Accept all or the ticked proposals: they become invitations."""
     run = selectors.run_for_user(request.user, pk)
-    if "all" in request.POST:
-        review = selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None
-        codes = [p.slot.code for m in review.staffed for p in m.proposals] if review else []
-    else:
-        codes = request.POST.getlist("slots")
+    review = selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None
+    acceptable = {
+        p.slot.code for m in (review.staffed if review else []) for p in m.proposals if p.acceptable
+    }
+    codes = sorted(acceptable) if "all" in request.POST else request.POST.getlist("slots")
     if not codes:
         messages.error(request, _("Tick the proposals to accept, or accept all."))
         return redirect("planner:run_detail", pk=run.pk)
+    n = len(acceptable.intersection(codes)) or len(codes)
+    step = confirmation(
+        request,
+        title=ngettext("Accept %(n)d proposal?", "Accept %(n)d proposals?", n) % {"n": n},
+        consequence=ngettext(
+            "%(n)d expert will be invited; the expert and their home administration will be "
+            "told, and the administration asked for the release.",
+            "%(n)d experts will be invited; the experts and their home administrations will be "
+            "told, and the administrations asked for the release.",
+            n,
+        )
+        % {"n": n},
+        action=ngettext("Accept %(n)d proposal", "Accept %(n)d proposals", n) % {"n": n},
+        cancel_url=reverse("planner:run_detail", args=[run.pk]),
+        danger=False,
+    )
+    if step.page is not None:
+        return step.page
     try:
         created, refused = services.proposals_accept(run=run, slot_codes=codes, by=request.user)
     except ValidationError as exc:
@@ -163,7 +203,11 @@ def run_accept(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if created:
         messages.success(
             request,
-            _("%(n)d expert(s) invited; their home administrations are asked for the release.")
+            ngettext(
+                "%(n)d expert invited; the home administration is asked for the release.",
+                "%(n)d experts invited; their home administrations are asked for the release.",
+                len(created),
+            )
             % {"n": len(created)},
         )
     for code, why in sorted(refused.items()):

@@ -3,6 +3,7 @@ and release decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -10,51 +11,66 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
-from renfort.lib.languages import ISO_639_1
+from renfort.lib.languages import language_choices
 from renfort.lib.limits import SHORT_TEXT
 from renfort.roster.models import Category, Topic
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class LanguagesField(forms.CharField):
-    """ISO 639-1 codes typed as "en, fr" (commas or spaces), cleaned to a list."""
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        codes: list[str] = []
-        for code in text.replace(",", " ").split():
-            code = code.strip().lower()
-            if code not in codes:
-                codes.append(code)
-        return codes
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return ", ".join(value)
-        return value
-
-    def validate(self, value: Any) -> None:
-        if not value:
-            raise forms.ValidationError(_("Give at least one working language."), code="required")
-        unknown = [code for code in value if code not in ISO_639_1]
-        if unknown:
-            raise forms.ValidationError(
-                _("Not ISO 639-1 language codes: %(codes)s (use two letters, e.g. en, fr)."),
-                code="invalid",
-                params={"codes": ", ".join(unknown)},
-            )
+# An expert's working languages are chosen from names, one select each (no Ctrl-click list,
+# no ISO codes to type): the first is required, the others optional.
+LANGUAGE_FIELDS = 4
 
 
 class ProfileForm(NamedErrorsForm):
+    """An expert's working languages (by name) and e-mail. ``languages`` gives the number of
+    language selects: one more than she has, at least ``LANGUAGE_FIELDS``."""
+
     stored_in = {"email": "roster.Expert.email"}
 
-    languages = LanguagesField(
-        label=_("Working languages"),
-        max_length=100,
-        help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr, es."),
-    )
     email = forms.EmailField(label=_("Email"), required=False, max_length=254)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        languages: Sequence[str] = (),
+        initial: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        initial = dict(initial or {})
+        for i, code in enumerate(languages):
+            initial.setdefault(f"language_{i + 1}", code)
+        super().__init__(data, initial=initial, **kwargs)
+        choices = [("", _("No other language")), *language_choices()]
+        count = max(LANGUAGE_FIELDS, len(languages) + 1)
+        email = self.fields.pop("email")
+        for i in range(1, count + 1):
+            first = i == 1
+            self.fields[f"language_{i}"] = forms.ChoiceField(
+                label=_("Main working language") if first else _("Other working language"),
+                choices=[("", _("Choose a language")), *choices[1:]] if first else choices,
+                required=first,
+                error_messages={
+                    "required": _("choose the language you work in best."),
+                    "invalid_choice": _("choose a language from the list."),
+                },
+            )
+        self.fields["email"] = email
+
+    def language_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("language_")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        codes: list[str] = []
+        for name in self.fields:
+            code = data.get(name) if name.startswith("language_") else None
+            if code and code not in codes:
+                codes.append(code)
+        data["languages"] = codes
+        return data
 
 
 class UnavailabilityForm(NamedErrorsForm):
@@ -133,17 +149,15 @@ class ExpertFilterForm(NamedErrorsForm):
         choices=[("", _("Any category")), *Category.choices],
         error_messages={"invalid_choice": _("Unknown category: “%(value)s”.")},
     )
-    language = forms.CharField(
+    language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        max_length=2,
-        help_text=_("ISO 639-1, e.g. fr."),
+        choices=[("", _("Any language"))],
+        error_messages={"invalid_choice": _("choose a language from the list.")},
     )
 
-    def clean_language(self) -> str:
-        code = self.cleaned_data["language"].strip().lower()
-        if code and code not in ISO_639_1:
-            raise forms.ValidationError(
-                _("“%(code)s” is not an ISO 639-1 language code."), params={"code": code}
-            )
-        return code
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("", _("Any language")), *language_choices()]

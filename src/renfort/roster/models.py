@@ -173,6 +173,15 @@ class Accreditation(models.Model):
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.granted_on <= day and (self.expires_on is None or day <= self.expires_on)
 
+    def state_on(self, day: datetime.date) -> str:
+        """``"current"``, ``"expired"`` (past its expiry date: never shown as current) or
+        ``"future"`` (granted from a later day), the one place pages read it from."""
+        if self.expires_on is not None and self.expires_on < day:
+            return "expired"
+        if self.granted_on > day:
+            return "future"
+        return "current"
+
 
 class Unavailability(models.Model):
     """A period in which the expert cannot travel (both ends inclusive)."""

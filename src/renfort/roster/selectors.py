@@ -36,3 +36,21 @@ def expert_for_user(user: User, pk: int) -> Expert:
         return experts_visible_to(user).get(pk=pk)
     except Expert.DoesNotExist as exc:
         raise Http404("No such expert.") from exc
+
+
+def shows_contact_details(user: User, expert: Expert) -> bool:
+    """Whether the user sees the expert's e-mail: those who contact her about her work (the
+    secretariat, which invites her; her home administration's focal points, her employer)
+    and she herself. A regional coordinator sees her profile, not her contact details
+    (docs/experts.md)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.SECRETARIAT_COORDINATOR:
+        return True
+    if user.role == Role.EXPERT:
+        return expert.user_id == user.pk
+    return (
+        user.role == Role.MEMBER_FOCAL_POINT
+        and user.organisation_id is not None
+        and user.organisation_id == expert.home_administration_id
+    )

@@ -5,6 +5,7 @@ from renfort.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.expert_list, name="expert_list"),
+    path("<int:pk>/", views.expert_detail, name="expert_detail"),
     path("<int:pk>/release/", views.expert_release, name="expert_release"),
     path("releases/", views.releases, name="releases"),
     path("releases/<int:pk>/", views.release_decide, name="release_decide"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("me/invitations/", views.invitations, name="invitations"),
     path("me/invitations/<int:pk>/", views.invitation_answer, name="invitation_answer"),
     path("me/missions/", views.my_missions, name="my_missions"),
+    path("me/missions/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
 ]

@@ -144,8 +144,8 @@ def test_dates_follow_the_language(client, member) -> None:
     client.force_login(member)
     english = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "03/04/2027" in english
-    assert "04/03/2027" in french
+    assert "4 Mar 2027" in english
+    assert "4 mars 2027" in french
 
 
 def test_anonymous_switch_sets_only_the_cookie(client, db) -> None:
@@ -192,3 +192,34 @@ def test_refused_status_change_reads_in_french():
     assert message is not None
     assert "ne peut pas passer de" in message
     assert "aucun (statut final)" in message
+
+
+def test_french_translations_have_their_no_break_spaces() -> None:
+    """UX.md, "Words": a no-break space before : ; ? ! and inside « » in French. Fix with
+    `renfort typeset_catalogue` (rewrites the .po file and compiles it)."""
+    from renfort.accounts.management.commands.typeset_catalogue import typeset_catalogue
+
+    _text, changes = typeset_catalogue(PO.read_text(encoding="utf-8"))
+    assert not changes, "Run `renfort typeset_catalogue`; French spacing missing in:\n" + "\n".join(
+        repr(before) for before, _after in changes[:20]
+    )
+
+
+def test_typeset_catalogue_keeps_wrapping_and_the_header() -> None:
+    from renfort.accounts.management.commands.typeset_catalogue import typeset_catalogue
+
+    source = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Status: %(s)s"\nmsgstr "Statut : %(s)s"\n\n'
+        'msgid "A long one"\nmsgstr ""\n"Une longue ; "\n"très « longue »"\n\n'
+        'msgid "Glued"\nmsgstr "Collé: <a href=\\"?p=1&amp;q=2\\">10:30</a>"\n'
+    )
+    text, changes = typeset_catalogue(source)
+    assert len(changes) == 3
+    assert text == (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Status: %(s)s"\nmsgstr "Statut\u00a0: %(s)s"\n\n'
+        'msgid "A long one"\nmsgstr ""\n"Une longue\u00a0; "\n"très «\u00a0longue\u00a0»"\n\n'
+        'msgid "Glued"\nmsgstr "Collé\u00a0: <a href=\\"?p=1&amp;q=2\\">10:30</a>"\n'
+    )
+    assert typeset_catalogue(text)[1] == []

@@ -26,7 +26,7 @@ def test_notification_lands_in_inbox_and_mail_after_commit(
         [personas.member.email, personas.donor.email]
     )
     assert mailoutbox[0].subject == "Mission M-1 moved"
-    assert "Mission “Audit” now runs from March 4, 2027 to March 8, 2027." in mailoutbox[0].body
+    assert "Mission “Audit” now runs from 4 Mar 2027 to 8 Mar 2027." in mailoutbox[0].body
     assert "/missions/1/" in mailoutbox[0].body
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from renfort.accounts.models import Notification
 from renfort.assistance.models import RequestStatus, RequestStatusChange
@@ -73,7 +74,10 @@ def test_regional_request_by_one_of_its_administrations(personas: Personas) -> N
                 "preferred_end": datetime.date(2030, 4, 1),
             },
             "preferred_end",
-            "the end (2030-04-01) is before the start (2030-05-01)",
+            "the end ({}) is before the start ({})".format(
+                date_format(datetime.date(2030, 4, 1), "DATE_FORMAT"),
+                date_format(datetime.date(2030, 5, 1), "DATE_FORMAT"),
+            ),
         ),
     ],
 )

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from renfort.assistance.models import RequestStatus
 from renfort.missions.models import Mission, MissionStatus
-from renfort.testing import make_member, make_request, next_year, persona_mission
+from renfort.testing import make_member, make_request, next_year, persona_mission, table_state
 
 QUEUE = reverse("assistance:appraisal_queue")
 MERGE = reverse("assistance:requests_merge")
+CONFIRMED = {"confirmed": "yes"}
 
 
 def _submitted(personas, **kwargs):
@@ -101,10 +102,24 @@ def test_start_appraisal_with_htmx_swaps_the_row(client, personas):
     assert "Under appraisal" in html and "<html" not in html
 
 
+def test_accept_asks_to_confirm_first_and_writes_nothing_until_then(client, personas):
+    req = _submitted(personas)
+    client.force_login(personas.secretariat)
+    before = table_state()
+    response = client.post(_url("request_accept", req), {"from": "queue"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Accept request {req.reference}" in html
+    assert "can no longer be declined" in html  # the consequence, said
+    assert ">Accept the request</button>" in html
+    assert f'href="{QUEUE}"' in html  # cancelling leads back where the action was asked
+    assert table_state() == before
+
+
 def test_accept_creates_a_draft_mission_with_suggested_slots(client, personas):
     req = _submitted(personas, topics=("risk_management", "aeo"))
     client.force_login(personas.secretariat)
-    response = client.post(_url("request_accept", req))
+    response = client.post(_url("request_accept", req), CONFIRMED)
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.status == RequestStatus.ACCEPTED
@@ -120,34 +135,38 @@ def test_accept_creates_a_draft_mission_with_suggested_slots(client, personas):
 def test_accept_with_htmx_swaps_the_row_and_names_the_mission(client, personas):
     req = _submitted(personas, status=RequestStatus.UNDER_APPRAISAL)
     client.force_login(personas.secretariat)
-    response = client.post(_url("request_accept", req), HTTP_HX_REQUEST="true")
+    response = client.post(_url("request_accept", req), CONFIRMED, HTTP_HX_REQUEST="true")
     mission = Mission.objects.get(requests=req)
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="request-{req.pk}"')
     assert mission.reference in html
 
 
+def test_decline_asks_to_confirm_with_a_reason(client, personas):
+    req = _submitted(personas)
+    client.force_login(personas.secretariat)
+    before = table_state()
+    html = client.post(_url("request_decline", req), {"from": "detail"}).content.decode()
+    assert f"Decline request {req.reference}" in html
+    assert "told, with your reason" in html
+    assert 'name="reason"' in html and ">Decline the request</button>" in html
+    assert f'href="{_url("request_detail", req)}"' in html
+    assert table_state() == before
+
+
 def test_decline_needs_a_reason_shown_next_to_the_field(client, personas):
     req = _submitted(personas)
     client.force_login(personas.secretariat)
-    response = client.post(_url("request_decline", req), {"reason": "  "})
-    assert response.status_code == 200
-    assert "Reason for declining: give the reason for declining." in response.content.decode()
-    assert 'id="id_reason_errors"' in response.content.decode()
+    before = table_state()
+    response = client.post(_url("request_decline", req), {**CONFIRMED, "reason": "  "})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Give a reason: the people concerned will read it." in html
+    assert 'href="#id_reason"' in html  # the error summary links to the field
+    assert table_state() == before
     req.refresh_from_db()
     assert req.status == RequestStatus.SUBMITTED
     assert not req.history.exists()
-
-
-def test_decline_with_htmx_shows_the_missing_reason_in_the_row(client, personas):
-    req = _submitted(personas)
-    client.force_login(personas.secretariat)
-    response = client.post(_url("request_decline", req), {"reason": ""}, HTTP_HX_REQUEST="true")
-    html = response.content.decode()
-    assert html.lstrip().startswith(f'<tr id="request-{req.pk}"')
-    assert "Reason for declining: give the reason for declining." in html
-    req.refresh_from_db()
-    assert req.status == RequestStatus.SUBMITTED
 
 
 def test_decline_with_a_reason_tells_the_member(client, personas):
@@ -155,7 +174,8 @@ def test_decline_with_a_reason_tells_the_member(client, personas):
     client.force_login(personas.secretariat)
     assert client.get(_url("request_decline", req)).status_code == 200
     response = client.post(
-        _url("request_decline", req), {"reason": "Covered by the 2025 regional programme."}
+        _url("request_decline", req),
+        {**CONFIRMED, "reason": "Covered by the 2025 regional programme."},
     )
     assert response.status_code == 302 and response["Location"] == QUEUE
     req.refresh_from_db()
@@ -167,16 +187,13 @@ def test_decline_with_a_reason_tells_the_member(client, personas):
     assert personas.member.notifications.filter(params__reference=req.reference).exists()
 
 
-def test_decline_with_htmx_swaps_the_row(client, personas):
-    req = _submitted(personas)
+def test_decline_of_an_accepted_request_answers_404(client, personas):
+    req = _submitted(personas, status=RequestStatus.ACCEPTED)
     client.force_login(personas.secretariat)
-    response = client.post(
-        _url("request_decline", req), {"reason": "Out of scope."}, HTTP_HX_REQUEST="true"
-    )
-    html = response.content.decode()
-    assert "Declined" in html and "Out of scope." in html
+    response = client.post(_url("request_decline", req), {**CONFIRMED, "reason": "No."})
+    assert response.status_code == 404
     req.refresh_from_db()
-    assert req.status == RequestStatus.DECLINED
+    assert req.status == RequestStatus.ACCEPTED
 
 
 def test_merge_makes_one_regional_mission(client, personas):
@@ -184,7 +201,13 @@ def test_merge_makes_one_regional_mission(client, personas):
     a = _submitted(personas, status=RequestStatus.ACCEPTED, topics=("transit",))
     b = _submitted(personas, administrations=[other], topics=("transit",))
     client.force_login(personas.secretariat)
-    response = client.post(MERGE, {"requests": [a.pk, b.pk]})
+    before = table_state()
+    asked = client.post(MERGE, {"requests": [a.pk, b.pk]}).content.decode()
+    assert "Merge 2 requests into one regional mission?" in asked
+    assert a.reference in asked and b.reference in asked
+    assert f'name="requests" value="{a.pk}"' in asked  # carried to the confirmation
+    assert table_state() == before
+    response = client.post(MERGE, {"requests": [a.pk, b.pk], **CONFIRMED})
     assert response.status_code == 302
     mission = Mission.objects.get()
     assert set(mission.requests.all()) == {a, b}
@@ -215,7 +238,7 @@ def test_merge_refuses_a_request_outside_the_queue(client, personas):
 def test_queue_actions_ladder(client, personas, name):
     req = _submitted(personas)
     url = _url(name, req)
-    data = {"reason": "No."}
+    data = {"reason": "No.", **CONFIRMED}
     assert client.post(url, data).status_code == 302
     assert "login" in client.post(url, data)["Location"]
     for user in (personas.member, personas.regional, personas.donor, personas.expert_user):
@@ -233,9 +256,10 @@ def test_queue_actions_ladder(client, personas, name):
 def test_merge_ladder(client, personas):
     a = _submitted(personas, status=RequestStatus.ACCEPTED)
     b = _submitted(personas, status=RequestStatus.ACCEPTED)
-    assert client.post(MERGE, {"requests": [a.pk, b.pk]}).status_code == 302
+    data = {"requests": [a.pk, b.pk], **CONFIRMED}
+    assert client.post(MERGE, data).status_code == 302
     client.force_login(personas.member)
-    assert client.post(MERGE, {"requests": [a.pk, b.pk]}).status_code == 403
+    assert client.post(MERGE, data).status_code == 403
     assert not Mission.objects.exists()
 
 
@@ -244,7 +268,7 @@ def test_merge_refused_by_the_service_writes_nothing(client, personas):
     a = _submitted(personas, language="fr")
     b = _submitted(personas, language="en")
     client.force_login(personas.secretariat)
-    response = client.post(MERGE, {"requests": [a.pk, b.pk]})
+    response = client.post(MERGE, {"requests": [a.pk, b.pk], **CONFIRMED})
     assert response.status_code == 200
     assert "different languages" in response.content.decode()
     assert not Mission.objects.exists()
@@ -259,7 +283,8 @@ def test_secretariat_appraises_from_the_request_page(client, personas):
     client.force_login(personas.secretariat)
     html = client.get(_url("request_detail", req)).content.decode()
     assert _url("request_accept", req) in html and _url("request_decline", req) in html
-    client.post(_url("request_accept", req))
+    assert ">Accept the request</button>" in html and "Decline the request…" in html
+    client.post(_url("request_accept", req), CONFIRMED)
     html = client.get(_url("request_detail", req)).content.decode()
     assert _url("request_accept", req) not in html  # answered by a mission now
     client.force_login(personas.member)

@@ -39,7 +39,7 @@ def test_request_to_confirmed_mission(client, personas, django_capture_on_commit
     client.force_login(p.secretariat)
     assert req.reference in client.get(reverse("assistance:appraisal_queue")).content.decode()
     client.post(reverse("assistance:request_appraise", args=[req.pk]))
-    client.post(reverse("assistance:request_accept", args=[req.pk]))
+    client.post(reverse("assistance:request_accept", args=[req.pk]), {"confirmed": "yes"})
     mission = Mission.objects.get(requests=req)
     assert mission.status == MissionStatus.DRAFT
 
@@ -83,7 +83,7 @@ def test_request_to_confirmed_mission(client, personas, django_capture_on_commit
     client.force_login(p.member)
     detail = reverse("assistance:request_detail", args=[req.pk])
     html = client.get(detail).content.decode()
-    assert "Planned" in html and "Confirm proposed dates" in html
+    assert "Planned" in html and "Confirm the proposed dates" in html
     client.post(reverse("missions:terms_confirm", args=[mission.pk]))  # terms of reference
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assistance:mission_confirm", args=[req.pk, mission.pk]))

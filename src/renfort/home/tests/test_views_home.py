@@ -29,7 +29,7 @@ def test_home_lists_requests_to_appraise(client, secretariat, member, admin_a):
     )
     client.force_login(secretariat)
     html = client.get(reverse("home")).content.decode()
-    assert "Requests to appraise" in html
+    assert "Requests in the appraisal queue" in html
     assert "Risk profiling at Dakar port" in html
 
 
@@ -51,7 +51,7 @@ def test_home_query_budget(client, personas, django_assert_max_num_queries):
             title=f"Request {i}",
         )
     client.force_login(personas.secretariat)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(24):
         assert client.get(reverse("home")).status_code == 200
 
 

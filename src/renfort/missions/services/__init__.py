@@ -12,6 +12,11 @@ from renfort.missions.services.assignments import (
     assignment_transition,
 )
 from renfort.missions.services.availability import unavailability_add, unavailability_remove
+from renfort.missions.services.editing import (
+    mission_edit,
+    mission_postpone,
+    postpone_preview,
+)
 from renfort.missions.services.exclusions import slot_exclusion_add, slot_exclusion_remove
 from renfort.missions.services.mission_status import mission_transition
 from renfort.missions.services.missions import (
@@ -20,6 +25,7 @@ from renfort.missions.services.missions import (
     requests_accept,
     requests_merge,
 )
+from renfort.missions.services.offers import slot_offer_add, slot_offer_assign
 from renfort.missions.services.releases import assignment_release_decide
 from renfort.missions.services.schedule import (
     mission_set_dates,
@@ -36,15 +42,20 @@ __all__ = [
     "assignment_swap",
     "assignment_transition",
     "mission_create",
+    "mission_edit",
     "mission_from_requests",
+    "mission_postpone",
     "mission_set_dates",
     "mission_set_planning_options",
     "mission_transition",
+    "postpone_preview",
     "requests_accept",
     "requests_merge",
     "slot_add",
     "slot_exclusion_add",
     "slot_exclusion_remove",
+    "slot_offer_add",
+    "slot_offer_assign",
     "slot_remove",
     "unavailability_add",
     "unavailability_remove",

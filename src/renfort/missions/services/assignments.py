@@ -128,6 +128,18 @@ def _assignment_guard(
         and a.expert.user_id != by.pk
     ):
         problems.append(_("Only %(expert)s can answer their invitation to slot %(slot)s.") % names)
+    if to_status == AssignmentStatus.WITHDRAWN and by is not None and by.role == Role.EXPERT:
+        problems.extend(_expert_withdrawal_problems(a, by, reason, names))
+    if to_status == AssignmentStatus.INVITED and not mission.has_dates:
+        # A proposal may wait on a window (the planner picks dates around it); an invitation
+        # asks the expert and the home administration about real dates.
+        problems.append(
+            _(
+                "Mission %(mission)s has no dates yet: set its dates (or let the planner choose "
+                "them) before inviting %(expert)s."
+            )
+            % names
+        )
     if to_status == AssignmentStatus.CONFIRMED:
         if a.release_status != ReleaseStatus.GRANTED:
             problems.append(
@@ -165,6 +177,40 @@ def _assignment_guard(
     return problems
 
 
+def _expert_withdrawal_problems(
+    a: Assignment, by: User, reason: str, names: Mapping[str, str]
+) -> list[str]:
+    """An expert withdraws only herself, after accepting (accepted or confirmed), from a
+    mission not yet delivered or cancelled, and says why (the secretariat and her home
+    administration read it). Before accepting she declines instead."""
+    problems = []
+    if a.expert.user_id != by.pk:
+        problems.append(_("Only %(expert)s can withdraw from slot %(slot)s.") % names)
+    if a.status not in {AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED}:
+        problems.append(
+            _(
+                "%(expert)s has not accepted slot %(slot)s (%(status)s): decline the invitation "
+                "instead."
+            )
+            % {**names, "status": AssignmentStatus(a.status).label}
+        )
+    mission = a.slot.mission
+    if mission.status not in STAFFABLE_MISSION_STATUSES:
+        problems.append(
+            _("Mission %(mission)s is %(status)s: it is too late to withdraw from it.")
+            % {**names, "status": MissionStatus(mission.status).label}
+        )
+    if not reason.strip():
+        problems.append(
+            _(
+                "Reason: say why you withdraw from mission %(mission)s; the secretariat will "
+                "read it."
+            )
+            % names
+        )
+    return problems
+
+
 @transaction.atomic
 def assignment_transition(
     *,
@@ -178,11 +224,14 @@ def assignment_transition(
     """Move ``assignment`` to ``to_status`` if allowed; writes a history row.
 
     invited: every rule is checked again; the expert is told and the home administration is
-    asked to release them. declined: needs a reason; the secretariat is told. accepted: the
-    secretariat is told. confirmed: the release must be granted. withdrawn: an expert who knew
-    about it is told. ``reason`` is a person's own words (kept as the decline reason); why
-    the application makes the change goes in ``note_code`` and ``note_params``
-    (``lib.messages``), rendered in each reader's language.
+    asked to release them (the mission has dates by then). declined: needs a reason; the
+    secretariat is told. accepted: the secretariat is told. confirmed: the release must be
+    granted. withdrawn: an expert who knew about it is told; withdrawn by the expert herself
+    (``by`` her user: only after accepting, while the mission still takes experts, with a
+    ``reason``), the secretariat and her home administration's focal points are told instead
+    (``assignment.expert_withdrew``, her reason with it). ``reason`` is a person's own words
+    (kept as the decline reason); why the application makes the change goes in ``note_code``
+    and ``note_params`` (``lib.messages``), rendered in each reader's language.
     """
     assignment, _experts = lock_assignment_commitments(assignment.pk)
     error = transition_error(
@@ -243,6 +292,14 @@ def _notify_assignment(a: Assignment, change: AssignmentStatusChange) -> None:
             recipients=secretariat_users(),
             code="assignment.answered",
             params={**params, "note": change.note} if change.note else params,
+            link=link,
+        )
+    elif a.status == AssignmentStatus.WITHDRAWN and change.by_id and change.by_id == expert.user_id:
+        # She withdrew herself: the secretariat and her home administration hear why.
+        notification_send(
+            recipients=[*secretariat_users(), *lender_focal_points(expert)],
+            code="assignment.expert_withdrew",
+            params={**about, "expert": str(expert), "slot": a.slot.code, "note": change.note},
             link=link,
         )
     elif a.status == AssignmentStatus.WITHDRAWN and change.from_status != AssignmentStatus.PROPOSED:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Role, User
 from renfort.accounts.services import notification_send
+from renfort.lib.limits import length_errors
 from renfort.missions.locking import lock_assignment_commitments
 from renfort.missions.models import (
     RELEASE_ASKED_ASSIGNMENT_STATUSES,
@@ -23,11 +24,15 @@ from renfort.roster.models import ReleaseStatus
 
 
 @transaction.atomic
-def assignment_release_decide(*, assignment: Assignment, granted: bool, by: User) -> Assignment:
+def assignment_release_decide(
+    *, assignment: Assignment, granted: bool, by: User, reason: str = ""
+) -> Assignment:
     """The expert's home administration grants or refuses their release for this mission.
 
     ``by`` must be a member focal point of that administration. A refusal withdraws the
-    assignment (the slot is free again); the secretariat and the expert are told either way.
+    assignment (the slot is free again); the secretariat and the expert are told either way,
+    with ``reason`` (the focal point's own words: kept as the decline reason and the history
+    note, never translated) when one is given. The release page always asks for it.
     """
     # The expert, then the mission, then the assignment (missions/locking.py): a confirmation
     # of the mission and this decision run one after the other, each on what the other left.
@@ -52,23 +57,32 @@ def assignment_release_decide(*, assignment: Assignment, granted: bool, by: User
             )
             % {**names, "status": AssignmentStatus(assignment.status).label}
         )
+    reason = reason.strip()
+    problems = list(length_errors(Assignment, decline_reason=reason).values())
+    if problems:
+        raise ValidationError({"reason": problems})
     if granted:
         assignment.release_status = ReleaseStatus.GRANTED
         assignment.save(update_fields=["release_status", "updated_at"])
     else:
         assignment.release_status = ReleaseStatus.REFUSED
+        assignment.decline_reason = reason
         assignment_status_write(
             assignment,
             AssignmentStatus.WITHDRAWN,
             by,
-            fields=["release_status"],
+            fields=["release_status", "decline_reason"],
+            note=reason,
             note_code="assignment.release_refused",
             note_params={"home": names["home"]},
         )
+    params = {"expert": names["expert"], "home": names["home"], "reference": names["mission"]}
+    if not granted and reason:
+        params["note"] = reason
     notification_send(
         recipients=[*secretariat_users(), expert.user],
         code="release.granted" if granted else "release.refused",
-        params={"expert": names["expert"], "home": names["home"], "reference": names["mission"]},
+        params=params,
         link=mission_link(assignment.slot.mission),
     )
     return assignment

@@ -46,7 +46,7 @@ def mission_set_dates(
     active assignment is checked again at the new dates; one broken rule refuses the move.
     Experts already invited and the focal points are told when the dates move.
     """
-    _check_bounds(start, end, today or timezone.localdate())
+    check_bounds(start, end, today or timezone.localdate())
     # Every expert of the mission, then the mission, then its assignments (missions/locking.py):
     # the rules below read those experts' other missions, which cannot move meanwhile.
     mission, _experts = lock_mission_commitments(mission.pk)
@@ -102,7 +102,7 @@ def mission_set_planning_options(*, mission: Mission, straddle_weekend: bool, by
     return mission
 
 
-def _check_bounds(start: datetime.date, end: datetime.date, today: datetime.date) -> None:
+def check_bounds(start: datetime.date, end: datetime.date, today: datetime.date) -> None:
     """Dates in the accepted range, in order, and not in the past; refused by field."""
     bounds = out_of_range(start=(_("First day"), start), end=(_("Last day"), end))
     if not bounds and start < today:

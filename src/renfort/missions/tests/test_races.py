@@ -19,6 +19,7 @@ from renfort.missions.models import Assignment, AssignmentStatus, Mission, Missi
 from renfort.missions.services import (
     assignment_create,
     assignment_release_decide,
+    mission_postpone,
     mission_set_dates,
     mission_transition,
 )
@@ -143,4 +144,40 @@ def test_two_experts_put_in_one_slot_at_once(p: Personas) -> None:
             *(partial(assignment_create, slot=slot, expert=e, by=p.secretariat) for e in experts)
         )
         rounds.record(result, names=slot.code)
+    rounds.assert_clean()
+
+
+def test_postponing_a_mission_while_its_expert_is_booked_on_the_new_dates(p: Personas) -> None:
+    """The coordinator postpones a confirmed mission, keeping its expert, while someone books
+    that expert on another mission at the new dates: one wins; the postponement never
+    withdraws an expert nobody agreed to withdraw, and nobody is double-booked."""
+    target = next_year(6, 1)
+    rounds = Rounds()
+    for _ in range(ROUNDS):
+        mission = _mission(p, next_year(2, 2), status=MissionStatus.CONFIRMED)
+        held = make_assignment(
+            mission.slots.get(),
+            make_expert(home_administration=p.admin_b),
+            status=AssignmentStatus.CONFIRMED,
+            release_status=ReleaseStatus.GRANTED,
+            busy=True,
+        )
+        free = _mission(p, target, status=MissionStatus.DRAFT).slots.get()
+        result = race(
+            partial(
+                mission_postpone,
+                mission=mission,
+                start=target,
+                end=target + WEEK,
+                by=p.secretariat,
+            ),
+            partial(assignment_create, slot=free, expert=held.expert, by=p.secretariat),
+        )
+        rounds.record(result, names=str(held.expert))
+        held.refresh_from_db()
+        rounds.expect(
+            held.status == AssignmentStatus.CONFIRMED,
+            "expert withdrawn without agreement",
+            f"assignment {held.pk} is {held.status}",
+        )
     rounds.assert_clean()

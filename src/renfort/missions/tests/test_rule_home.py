@@ -225,9 +225,9 @@ def accepted(slot: Slot, *, ignoring: frozenset[str] = frozenset(), **kwargs: An
 
 
 def suggested(form: Any) -> set[int]:
-    """The experts a form lists first (its first group), as ids."""
-    groups = [c for c in form.fields["expert"].choices if isinstance(c[1], list | tuple)]
-    return {int(value) for value, _label in groups[0][1]} if groups else set()
+    """The experts a form suggests (every rule accepts them; a page lists the best few of
+    them first), as ids."""
+    return set(form.suggested)
 
 
 def test_the_pool_breaks_every_rule(world: World) -> None:

@@ -225,23 +225,60 @@ def test_distinct_countries_when_required(personas: Personas) -> None:
 
 
 @pytest.mark.django_db
-def test_windowed_mission_without_dates(personas: Personas) -> None:
+def test_windowed_mission_without_dates_takes_an_expert_free_in_its_window(
+    personas: Personas,
+) -> None:
+    """Without dates, a proposal waits on the window (the planner then picks dates around
+    it): the expert must be free for the mission's days somewhere in what is left of it."""
     mission = persona_mission(personas, window=(next_year(3, 1), next_year(4, 30), 5))
+    Unavailability.objects.create(
+        expert=personas.expert, start=next_year(3, 1), end=next_year(4, 20), reason="Leave"
+    )
+    assert assignment_problems(slot=mission.slots.get(), expert=personas.expert) == []
+    # Busy over the whole window: refused, the window named.
+    Unavailability.objects.create(
+        expert=personas.expert, start=next_year(4, 21), end=next_year(4, 30), reason="Course"
+    )
     message = refused(personas, mission)
-    assert (
-        f"Mission {mission.reference} has no dates yet: set its dates or let the planner "
-        "choose them" in message
+    assert f"Expert Ana Lima has no 5 free days in the window of mission {mission.reference}" in (
+        message
     )
+    assert codes(mission, personas.expert) == {"window_busy"}
     # The planner's dates can be checked without saving them.
-    assert (
-        assignment_problems(
-            slot=mission.slots.get(),
-            expert=personas.expert,
-            start=next_year(3, 2),
-            end=next_year(3, 6),
-        )
-        == []
+    assert codes(mission, personas.expert, start=next_year(3, 2), end=next_year(3, 6)) == {
+        "unavailable"
+    }
+
+
+@pytest.mark.django_db
+def test_a_window_with_no_room_left_takes_nobody(personas: Personas) -> None:
+    today = datetime.date.today()
+    mission = persona_mission(personas, window=(today, today + datetime.timedelta(days=2), 2))
+    mission.window_start = today - datetime.timedelta(days=10)
+    mission.window_end = today
+    mission.save()
+    message = refused(personas, mission)
+    assert f"Mission {mission.reference} has no dates yet" in message
+
+
+@pytest.mark.django_db
+def test_a_proposal_on_a_window_is_invited_once_the_mission_has_dates(
+    personas: Personas,
+) -> None:
+    from renfort.missions.services import assignment_transition, mission_set_dates
+
+    mission = persona_mission(personas, window=(next_year(3, 1), next_year(4, 30), 5))
+    assignment = assignment_create(slot=mission.slots.get(), expert=personas.expert)
+    assert (assignment.busy_from, assignment.busy_to) == (None, None)
+    with pytest.raises(ValidationError) as exc:
+        assignment_transition(assignment=assignment, to_status=AssignmentStatus.INVITED)
+    assert "has no dates yet: set its dates (or let the planner choose them) before inviting" in (
+        str(exc.value)
     )
+    mission_set_dates(mission=mission, start=next_year(3, 2), end=next_year(3, 6))
+    assignment = assignment_transition(assignment=assignment, to_status=AssignmentStatus.INVITED)
+    assert assignment.status == AssignmentStatus.INVITED
+    assert assignment.busy_from == next_year(3, 2)
 
 
 @pytest.mark.django_db

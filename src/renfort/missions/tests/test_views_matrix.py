@@ -6,16 +6,24 @@ import pytest
 from django.urls import reverse
 
 from renfort.accounts.models import Region
-from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, MissionStatus
-from renfort.roster.models import Category
+from renfort.missions.models import (
+    Assignment,
+    AssignmentSource,
+    AssignmentStatus,
+    MissionStatus,
+    SlotOffer,
+)
+from renfort.roster.models import Category, Unavailability
 from renfort.testing import (
     make_assignment,
     make_expert,
+    make_member,
     make_mission,
     make_request,
     make_user,
     next_year,
     persona_mission,
+    table_state,
 )
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +134,7 @@ def test_matrix_names_an_out_of_range_period_and_ignores_it(client, personas, ht
     assert slot.code in body
 
 
-def test_lender_offers_its_expert_as_a_proposal(client, personas):
+def test_lender_offers_its_expert_and_the_secretariat_assigns_in_one_click(client, personas):
     mission = persona_mission(personas)
     slot = mission.slots.get()
     client.force_login(personas.lender)
@@ -138,6 +146,31 @@ def test_lender_offers_its_expert_as_a_proposal(client, personas):
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert response.status_code == 302
+    offer = SlotOffer.objects.get(slot=slot)
+    assert (offer.expert, offer.organisation, offer.by) == (
+        personas.expert,
+        personas.admin_b,
+        personas.lender,
+    )
+    assert not Assignment.objects.exists()  # an offer, not yet an assignment
+    # The slot stays open and shows who offered whom.
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert f'id="open-slot-{slot.pk}"' in body and "Ana Lima, by" in body
+    # The same offer twice is refused, naming the field.
+    before = table_state()
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert "is already offered for slot" in response.content.decode()
+    assert table_state() == before
+    # The secretariat sees it on the matrix and on the mission's page, and assigns it.
+    client.force_login(personas.secretariat)
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert reverse("missions:matrix_assign", args=[offer.pk]) in body and "Assign Ana Lima" in body
+    body = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
+    assert reverse("missions:matrix_assign", args=[offer.pk]) in body
+    response = client.post(reverse("missions:matrix_assign", args=[offer.pk]))
+    assert response.status_code == 302
     assignment = Assignment.objects.get(slot=slot)
     assert assignment.expert == personas.expert
     assert assignment.status == AssignmentStatus.PROPOSED
@@ -145,18 +178,94 @@ def test_lender_offers_its_expert_as_a_proposal(client, personas):
     assert assignment.explanation == ""  # a code, no sentence
     assert assignment.explanation_code == "assignment.offered_by_member"
     assert assignment.explanation_params == {"org": "French Customs"}
-    # The slot is no longer open.
+    offer.refresh_from_db()
+    assert offer.assignment == assignment
+    # The slot is no longer open; the offer is taken (assigning it again answers 404).
+    client.force_login(personas.lender)
     body = client.get(reverse(MATRIX)).content.decode()
     assert f'id="open-slot-{slot.pk}"' not in body
-    # The lender sees its own proposal on the mission's page once visible; the secretariat sees
-    # it, with why, in the reader's language.
     client.force_login(personas.secretariat)
+    assert client.post(reverse("missions:matrix_assign", args=[offer.pk])).status_code == 404
     url = reverse("missions:mission_detail", args=[mission.pk])
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ana Lima" in body and "Proposed" in body
     assert "Offered by French Customs through the Experts&#x27; Requirement Matrix." in body
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Proposé par French Customs via la matrice des besoins en experts." in body
+
+
+def test_a_windowed_mission_without_dates_takes_offers(client, personas):
+    """The matrix used to refuse every slot of a mission without dates ("has no dates yet"):
+    the expert must be free somewhere in the window instead."""
+    mission = persona_mission(personas, window=(next_year(5, 1), next_year(6, 30), 5))
+    slot = mission.slots.get()
+    client.force_login(personas.lender)
+    response = client.post(
+        reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk}
+    )
+    assert response.status_code == 302, response.content.decode()
+    client.force_login(personas.secretariat)
+    offer = SlotOffer.objects.get(slot=slot)
+    assert client.post(reverse("missions:matrix_assign", args=[offer.pk])).status_code == 302
+    assignment = Assignment.objects.get(slot=slot)
+    assert assignment.status == AssignmentStatus.PROPOSED
+    assert (assignment.busy_from, assignment.busy_to) == (None, None)
+
+
+def test_assigning_an_offer_that_breaks_a_rule_now_says_which(client, personas):
+    mission = persona_mission(personas, window=(next_year(5, 1), next_year(6, 30), 5))
+    slot = mission.slots.get()
+    client.force_login(personas.lender)
+    client.post(reverse("missions:matrix_offer", args=[slot.pk]), {"expert": personas.expert.pk})
+    offer = SlotOffer.objects.get(slot=slot)
+    # Meanwhile the expert became unavailable over the whole window.
+    Unavailability.objects.create(
+        expert=personas.expert, start=next_year(4, 20), end=next_year(7, 10), reason="Leave"
+    )
+    client.force_login(personas.secretariat)
+    before = table_state()
+    response = client.post(reverse("missions:matrix_assign", args=[offer.pk]), follow=True)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Ana Lima cannot be assigned to slot" in shown and "has no 5 free days" in shown
+    assert table_state() == before
+    offer.refresh_from_db()
+    assert offer.assignment is None
+
+
+@pytest.mark.parametrize("persona", ["regional", "member", "lender", "donor", "expert_user"])
+def test_only_the_secretariat_assigns_an_offer(client, personas, persona):
+    slot = persona_mission(personas).slots.get()
+    offer = SlotOffer.objects.create(
+        slot=slot, expert=personas.expert, organisation=personas.admin_b, by=personas.lender
+    )
+    client.force_login(getattr(personas, persona))
+    url = reverse("missions:matrix_assign", args=[offer.pk])
+    assert client.post(url).status_code == 403
+    assert not Assignment.objects.exists()
+
+
+def test_assigning_an_offer_asks_anonymous_to_sign_in_and_refuses_get(client, personas):
+    slot = persona_mission(personas).slots.get()
+    offer = SlotOffer.objects.create(
+        slot=slot, expert=personas.expert, organisation=personas.admin_b, by=personas.lender
+    )
+    url = reverse("missions:matrix_assign", args=[offer.pk])
+    response = client.post(url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    client.force_login(personas.secretariat)
+    assert client.get(url).status_code == 405
+    assert client.post(reverse("missions:matrix_assign", args=[999999])).status_code == 404
+
+
+def test_a_member_sees_only_its_own_offers(client, personas):
+    slot = persona_mission(personas).slots.get()
+    other = make_expert(home_administration=make_member("DE", Region.EUROPE), first_name="Jan")
+    SlotOffer.objects.create(
+        slot=slot, expert=other, organisation=other.home_administration, by=None
+    )
+    client.force_login(personas.lender)
+    body = client.get(reverse(MATRIX)).content.decode()
+    assert f'id="open-slot-{slot.pk}"' in body and str(other) not in body
 
 
 def test_offer_by_htmx_replaces_the_row(client, personas):
@@ -170,7 +279,7 @@ def test_offer_by_htmx_replaces_the_row(client, personas):
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="open-slot-{slot.pk}"' in body and "offered" in body
-    assert Assignment.objects.filter(slot=slot).exists()
+    assert SlotOffer.objects.filter(slot=slot).exists()
 
 
 def test_offer_breaking_a_rule_names_it_next_to_the_field(client, personas):
@@ -183,7 +292,7 @@ def test_offer_breaking_a_rule_names_it_next_to_the_field(client, personas):
     body = response.content.decode()
     assert f"id_offer{slot.pk}_expert_errors" in body
     assert "does not speak ar" in body
-    assert not Assignment.objects.exists()
+    assert not Assignment.objects.exists() and not SlotOffer.objects.exists()
 
 
 def test_offer_by_htmx_with_a_broken_rule_returns_the_row_with_the_error(client, personas):
@@ -206,7 +315,7 @@ def test_offer_of_another_administrations_expert_is_refused(client, personas):
     )
     assert response.status_code == 200
     assert f"id_offer{slot.pk}_expert_errors" in response.content.decode()
-    assert not Assignment.objects.exists()
+    assert not Assignment.objects.exists() and not SlotOffer.objects.exists()
 
 
 def test_offer_for_a_filled_slot_answers_404(client, personas):
@@ -234,7 +343,7 @@ def test_offer_is_refused_to_anonymous_and_other_roles(client, personas):
     for user in (personas.secretariat, personas.regional, personas.donor, personas.expert_user):
         client.force_login(user)
         assert client.post(url, {"expert": personas.expert.pk}).status_code == 403
-    assert not Assignment.objects.exists()
+    assert not Assignment.objects.exists() and not SlotOffer.objects.exists()
 
 
 def test_member_without_experts_is_told_so(client, personas):

@@ -11,14 +11,18 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _lazy
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Organisation, Role, User
 from renfort.agreements.selectors import agreements_visible_to
 from renfort.assistance.selectors import requests_visible_to
+from renfort.lib.messages import StrOrPromise
+from renfort.lib.messages import render as render_message
 from renfort.missions.candidates import Pool, candidates, expert_pool
 from renfort.missions.eligibility import Exclusions, Held, exclusions_from, held_of
 from renfort.missions.forms import (
+    SUGGESTIONS,
     AssignForm,
     DatesForm,
     ExcludeForm,
@@ -27,15 +31,20 @@ from renfort.missions.forms import (
     SwapForm,
     TransitionForm,
 )
+from renfort.missions.messages import topic_level
 from renfort.missions.models import (
     ASSIGNMENT_TRANSITIONS,
     EDITABLE_MISSION_STATUSES,
+    MISSION_TRANSITIONS,
+    OPEN_MISSION_STATUSES,
     Assignment,
     AssignmentStatus,
     AssignmentStatusChange,
     Mission,
+    MissionStatus,
     Slot,
     SlotExclusion,
+    SlotOffer,
     SlotRequirement,
 )
 from renfort.missions.views.common import SECRETARIAT
@@ -52,6 +61,110 @@ SECRETARIAT_ASSIGNMENT_STEPS = (
 )
 
 
+# Their buttons, verb and object.
+ASSIGNMENT_ACTIONS = {
+    AssignmentStatus.INVITED: _lazy("Invite the expert"),
+    AssignmentStatus.CONFIRMED: _lazy("Confirm the assignment"),
+    AssignmentStatus.WITHDRAWN: _lazy("Withdraw the expert"),
+}
+
+M = MissionStatus
+# The button of each forward step, named by what it does (never by the status it leads to).
+FORWARD_ACTIONS: dict[str, StrOrPromise] = {
+    M.PLANNED: _lazy("Plan the mission"),
+    M.SCHEDULED: _lazy("Schedule the mission"),
+    M.CONFIRMED: _lazy("Confirm the mission"),
+    M.DELIVERED: _lazy("Mark as delivered"),
+    M.REPORTED: _lazy("Mark as reported"),
+    M.CLOSED: _lazy("Close the mission"),
+}
+# Backward steps: quiet buttons, asked once more (``mission_transition`` view).
+BACKWARD_ACTIONS: dict[str, StrOrPromise] = {
+    M.DRAFT: _lazy("Move back to draft"),
+    M.PLANNED: _lazy("Move back to planned"),
+    M.SCHEDULED: _lazy("Move back to scheduled"),
+}
+CANCEL_ACTION = _lazy("Cancel the mission")
+
+
+@dataclass(frozen=True)
+class StatusAction:
+    """A button of the mission's status card: the status it leads to, its words, its kind
+    (``primary``: the next step; ``secondary``: a step back; ``danger``: cancelling)."""
+
+    to_status: str
+    label: str
+    kind: str
+
+
+def is_backward(current: str, to_status: str) -> bool:
+    order = list(M.values)
+    return to_status != M.CANCELLED and order.index(to_status) < order.index(current)
+
+
+def status_actions(mission: Mission) -> list[StatusAction]:
+    """The allowed steps from the mission's status, forward first, cancelling last."""
+    allowed = MISSION_TRANSITIONS.get(mission.status, frozenset())
+    actions = [
+        StatusAction(s, str(FORWARD_ACTIONS[s]), "primary")
+        for s in M.values
+        if s in allowed and s in FORWARD_ACTIONS and not is_backward(mission.status, s)
+    ]
+    actions += [
+        StatusAction(s, str(BACKWARD_ACTIONS[s]), "secondary")
+        for s in M.values
+        if s in allowed and s in BACKWARD_ACTIONS and is_backward(mission.status, s)
+    ]
+    if M.CANCELLED in allowed:
+        actions.append(StatusAction(M.CANCELLED, str(CANCEL_ACTION), "danger"))
+    return actions
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An expert every rule accepts for a slot, with why in words (``assignment.fit``:
+    category, language, each required topic's level against the need, country)."""
+
+    expert: Expert
+    fit: str
+    surplus: int
+
+
+def _suggestions(
+    slot: Slot,
+    requirements: Sequence[SlotRequirement],
+    language: str,
+    experts: Sequence[Expert],
+    fitting: set[int],
+    pool: Pool,
+) -> list[Suggestion]:
+    """The best few of ``fitting``: most levels above the slot's needs first, then by name."""
+    found = []
+    for e in experts:
+        if e.pk not in fitting:
+            continue
+        levels = pool.facts[e.pk].levels
+        skills = [
+            topic_level(r.topic.code, r.topic.name, levels.get(r.topic_id, 0), r.level)
+            for r in requirements
+        ]
+        params = {
+            "category": slot.category,
+            "language": language,
+            "skills": skills,
+            "country": e.home_administration.country,
+        }
+        found.append(
+            Suggestion(
+                e,
+                str(render_message("assignment.fit", params)),
+                sum(s["have"] - s["need"] for s in skills),
+            )
+        )
+    found.sort(key=lambda s: (-s.surplus, s.expert.last_name, s.expert.first_name))
+    return found[:SUGGESTIONS]
+
+
 @dataclass
 class SlotView:
     """A slot on the mission's page: its requirements, current assignment and forms."""
@@ -66,6 +179,8 @@ class SlotView:
     # The experts a coordinator kept out of the slot, each with a remove button.
     exclusions: list[SlotExclusion] = field(default_factory=list)
     exclude_form: ExcludeForm | None = None
+    # The best few experts for the slot with why they fit (the assign and swap lists).
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,6 +213,7 @@ class _Staffing:
     """What the secretariat's forms read, loaded once for the page."""
 
     pool: Pool
+    language: str
     beneficiaries: Sequence[Organisation]
     crew: list[Held]
     excluded: Exclusions
@@ -115,6 +231,9 @@ def _add_forms(view: SlotView, staffing: _Staffing) -> None:
         excluded=staffing.excluded,
         exclude=current,
     )
+    view.suggestions = _suggestions(
+        slot, view.requirements, staffing.language, experts, fitting, staffing.pool
+    )
     if current is None:
         view.assign_form = bound.get(("assign", slot.pk)) or AssignForm(
             experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
@@ -124,7 +243,11 @@ def _add_forms(view: SlotView, staffing: _Staffing) -> None:
             experts=experts, suggested=fitting, auto_id=f"id_swap{current.pk}_%s"
         )
         allowed = ASSIGNMENT_TRANSITIONS.get(current.status, frozenset())
-        view.steps = [(s.value, str(s.label)) for s in SECRETARIAT_ASSIGNMENT_STEPS if s in allowed]
+        view.steps = [
+            (s.value, str(ASSIGNMENT_ACTIONS[s]))
+            for s in SECRETARIAT_ASSIGNMENT_STEPS
+            if s in allowed
+        ]
     view.exclusions = list(slot.exclusions.all())
     view.exclude_form = bound.get(("exclude", slot.pk)) or ExcludeForm(
         experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
@@ -152,6 +275,15 @@ def _slots(mission: Mission, is_secretariat: bool) -> list[Slot]:
                 queryset=SlotExclusion.objects.select_related("expert__home_administration", "by"),
             )
         )
+        prefetch.append(
+            Prefetch(
+                "offers",
+                queryset=SlotOffer.objects.filter(assignment__isnull=True).select_related(
+                    "expert", "organisation"
+                ),
+                to_attr="open_offers",
+            )
+        )
     # Through the related manager, each slot knows its mission without another query.
     return list(mission.slots.all().prefetch_related(*prefetch).order_by("position", "id"))
 
@@ -175,7 +307,12 @@ def _slot_views(
         # countries) and its exclusions: from the rows just loaded.
         excluded = exclusions_from(rows, [x for slot in slots for x in slot.exclusions.all()])
         staffing = _Staffing(
-            expert_pool(), beneficiaries, [held_of(a) for a in rows if a.is_active], excluded, bound
+            expert_pool(),
+            mission.language,
+            beneficiaries,
+            [held_of(a) for a in rows if a.is_active],
+            excluded,
+            bound,
         )
         experts = {a.expert_id: a.expert for a in rows}
         numbers = {slot.code: str(slot.position) for slot in slots}
@@ -252,6 +389,13 @@ def render_detail(
     if is_secretariat:
         topics = list(Topic.objects.order_by("name"))
         context["transition_form"] = transition_form or TransitionForm(current=mission.status)
+        context["status_actions"] = status_actions(mission)
+        context["can_edit"] = mission.status in OPEN_MISSION_STATUSES
+        context["can_postpone"] = mission.status == MissionStatus.CONFIRMED
+        # Dates are set while the planner may still choose them; a confirmed mission is
+        # postponed instead (its experts re-checked, the unfit ones withdrawn on agreement).
+        context["can_set_dates"] = mission.status in EDITABLE_MISSION_STATUSES
+        context["can_add_slot"] = mission.status in EDITABLE_MISSION_STATUSES
         context["dates_form"] = dates_form or DatesForm(
             initial={"start": mission.start, "end": mission.end}
         )

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role, User
@@ -28,10 +29,9 @@ from renfort.missions.forms import MatrixFilterForm, OfferForm
 from renfort.missions.models import (
     EDITABLE_MISSION_STATUSES,
     Assignment,
-    AssignmentSource,
-    AssignmentStatus,
     Mission,
     Slot,
+    SlotOffer,
     SlotRequirement,
 )
 from renfort.missions.selectors import missions_in_period
@@ -88,6 +88,19 @@ def _offering_pool(user: User) -> Pool:
 class MatrixRow:
     slot: Slot
     form: OfferForm | None
+    # The open offers the user may see on the slot: who offered whom.
+    offers: Sequence[SlotOffer] = ()
+
+
+def _open_offers(user: User) -> Prefetch:
+    """The slots' waiting offers the user may see: all for the secretariat and the regional
+    coordinators (their region's slots only reach them), their own for a member."""
+    offers = SlotOffer.objects.filter(assignment__isnull=True).select_related(
+        "expert", "organisation"
+    )
+    if user.role == Role.MEMBER_FOCAL_POINT:
+        offers = offers.filter(organisation_id=user.organisation_id or 0)
+    return Prefetch("offers", queryset=offers, to_attr="open_offers")
 
 
 def _matrix_rows(
@@ -110,7 +123,7 @@ def _matrix_rows(
             form = (bound or {}).get(slot.pk) or OfferForm(
                 experts=of_category, suggested=fitting, auto_id=f"id_offer{slot.pk}_%s"
             )
-        rows.append(MatrixRow(slot, form))
+        rows.append(MatrixRow(slot, form, getattr(slot, "open_offers", [])))
     return rows
 
 
@@ -132,6 +145,7 @@ def matrix(request: AuthedRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch("requirements", queryset=SlotRequirement.objects.select_related("topic")),
             "mission__beneficiaries",
+            _open_offers(user),
         )
         .order_by("mission__start", "mission__window_start", "mission__reference", "position")
         .distinct()
@@ -143,6 +157,7 @@ def matrix(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "rows": _matrix_rows(list(page.object_list), pool),
         "can_offer": request.user.role == Role.MEMBER_FOCAL_POINT,
+        "can_assign": request.user.role == SECRETARIAT,
         "has_experts": bool(pool.experts),
     }
     template = "missions/matrix.html"
@@ -178,15 +193,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         expert = form.cleaned_data["expert"]
         try:
-            services.assignment_create(
-                slot=slot,
-                expert=expert,
-                source=AssignmentSource.MANUAL,
-                status=AssignmentStatus.PROPOSED,
-                explanation_code="assignment.offered_by_member",
-                explanation_params={"org": str(request.user.organisation)},
-                by=request.user,
-            )
+            services.slot_offer_add(slot=slot, expert=expert, by=request.user)
         except ValidationError as exc:
             add_service_error(form, exc, default="expert")
         else:
@@ -206,3 +213,30 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if is_htmx(request):
         return render(request, "missions/matrix.html#matrix-row", context)
     return render(request, "missions/matrix_offer.html", context)
+
+
+@role_required(SECRETARIAT)
+@require_POST
+def matrix_assign(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Assign an offered expert to the slot in one click (a proposal; every rule checked)."""
+    offer = get_object_or_404(
+        SlotOffer.objects.select_related("slot__mission", "expert"), pk=pk, assignment=None
+    )
+    try:
+        services.slot_offer_assign(offer=offer, by=request.user)
+    except ValidationError as exc:
+        messages.error(
+            request,
+            _("%(expert)s cannot be assigned to slot %(slot)s: %(why)s")
+            % {"expert": offer.expert, "slot": offer.slot.code, "why": " ".join(exc.messages)},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(expert)s proposed for slot %(slot)s, as %(org)s offered.")
+            % {"expert": offer.expert, "slot": offer.slot.code, "org": offer.organisation},
+        )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("missions:matrix")

@@ -20,11 +20,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
+from renfort.lib.confirm import Confirmation, confirmation
 from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
@@ -36,6 +38,7 @@ from renfort.missions.forms import (
 )
 from renfort.missions.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
+    MISSION_TRANSITIONS,
     Assignment,
     Mission,
     MissionStatus,
@@ -47,7 +50,13 @@ from renfort.missions.views.common import (
     SECRETARIAT,
     paginate,
 )
-from renfort.missions.views.detail import done, render_detail
+from renfort.missions.views.detail import (
+    BACKWARD_ACTIONS,
+    CANCEL_ACTION,
+    done,
+    is_backward,
+    render_detail,
+)
 from renfort.roster.models import Topic
 
 
@@ -86,8 +95,16 @@ def _with_open_slots(qs: QuerySet[Mission]) -> QuerySet[Mission]:
 
 
 def _filter_missions(qs: QuerySet[Mission], data: dict[str, Any]) -> QuerySet[Mission]:
-    if data.get("q"):
-        qs = qs.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if q := (data.get("q") or "").strip():
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(title__icontains=q)
+            | Q(
+                id__in=Mission.objects.filter(
+                    Q(beneficiaries__name__icontains=q) | Q(beneficiaries__short_name__icontains=q)
+                ).values("id")
+            )
+        )
     if data.get("type"):
         qs = qs.filter(type=data["type"])
     if data.get("level"):
@@ -149,11 +166,59 @@ def mission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_detail(request, mission_for_user(request.user, pk))
 
 
+def _transition_step(request: AuthedRequest, mission: Mission, to_status: str) -> Confirmation:
+    """Cancelling (with the reason everyone will read) and going a step back ask once more;
+    forward steps do not."""
+    cancel_url = reverse("missions:mission_detail", args=[mission.pk])
+    names = {"ref": mission.reference, "title": mission.title}
+    if to_status == MissionStatus.CANCELLED:
+        return confirmation(
+            request,
+            title=_("Cancel mission %(ref)s, %(title)s?") % names,
+            consequence=_(
+                "Every expert not yet done is withdrawn, the requests it answers go back to "
+                "accepted, and the experts and the beneficiaries are told, with your reason. "
+                "A cancelled mission cannot be reopened."
+            ),
+            action=str(CANCEL_ACTION),
+            cancel_url=cancel_url,
+            reason="required",
+            reason_label=_("Reason for cancelling"),
+        )
+    if to_status in MissionStatus.values and is_backward(mission.status, to_status):
+        return confirmation(
+            request,
+            title=_("Move mission %(ref)s back to %(status)s?")
+            % {**names, "status": MissionStatus(to_status).label},
+            consequence=_(
+                "The mission leaves %(current)s; its experts stay, and the requests it answers "
+                "go back to accepted if it returns to draft."
+            )
+            % {"current": MissionStatus(mission.status).label},
+            action=str(BACKWARD_ACTIONS.get(to_status) or _("Move the mission back")),
+            cancel_url=cancel_url,
+            reason="optional",
+            reason_label=_("Note"),
+            danger=False,
+        )
+    return Confirmation(page=None, reason=request.POST.get("note", ""))
+
+
 @role_required(SECRETARIAT)
 @require_POST
 def mission_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """One button per allowed step; cancelling and going back are confirmed first."""
     mission = mission_for_user(request.user, pk)
-    form = TransitionForm(request.POST, current=mission.status)
+    to_status = request.POST.get("to_status", "")
+    allowed = to_status in MISSION_TRANSITIONS.get(mission.status, frozenset())
+    if allowed:
+        step = _transition_step(request, mission, to_status)
+        if step.page is not None:
+            return step.page
+        note = step.reason
+    else:
+        note = request.POST.get("note", "")
+    form = TransitionForm({"to_status": to_status, "note": note}, current=mission.status)
     if form.is_valid():
         try:
             services.mission_transition(

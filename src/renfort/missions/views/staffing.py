@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
+from renfort.lib.confirm import confirmation
 from renfort.lib.forms import add_service_error
 from renfort.missions import services
 from renfort.missions.candidates import slot_candidates
@@ -27,10 +29,15 @@ from renfort.missions.models import (
     Slot,
     SlotExclusion,
 )
+from renfort.missions.rules import assignment_problems
 from renfort.missions.selectors import mission_for_user
 from renfort.missions.views.common import SECRETARIAT
 from renfort.missions.views.detail import SECRETARIAT_ASSIGNMENT_STEPS, done, render_detail
 from renfort.roster.models import Topic
+
+
+def _back(mission_pk: int) -> str:
+    return reverse("missions:mission_detail", args=[mission_pk])
 
 
 def _slot_for_user(request: AuthedRequest, pk: int) -> Slot:
@@ -72,6 +79,20 @@ def slot_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def slot_remove(request: AuthedRequest, pk: int) -> HttpResponseBase:
     slot = _slot_for_user(request, pk)
     mission = slot.mission
+    step = confirmation(
+        request,
+        title=_("Remove slot %(n)s of mission %(ref)s?")
+        % {"n": slot.position, "ref": mission.reference},
+        consequence=_(
+            "The slot (%(category)s) and its requirements are deleted; the planner will no "
+            "longer staff it."
+        )
+        % {"category": slot.get_category_display()},
+        action=_("Remove the slot"),
+        cancel_url=_back(mission.pk),
+    )
+    if step.page is not None:
+        return step.page
     try:
         services.slot_remove(slot=slot)
     except ValidationError as exc:
@@ -122,10 +143,28 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
         request.POST, experts=experts, suggested=fitting, auto_id=f"id_swap{assignment.pk}_%s"
     )
     if form.is_valid():
-        try:
-            services.assignment_swap(
-                assignment=assignment, expert=form.cleaned_data["expert"], by=request.user
+        new = form.cleaned_data["expert"]
+        # Ask only about a swap the rules allow (read here; the service checks again).
+        problems = assignment_problems(slot=assignment.slot, expert=new, exclude=assignment)
+        if problems:
+            form.add_error("expert", problems)
+            return render_detail(request, mission, bound={("swap", assignment.pk): form})
+        step = confirmation(
+            request,
+            title=_("Swap %(old)s for %(new)s in slot %(slot)s?")
+            % {"old": assignment.expert, "new": new, "slot": assignment.slot.code},
+            consequence=_(
+                "%(old)s is withdrawn (and told, if invited) and is not placed in this mission "
+                "again; %(new)s is proposed in the slot, every rule checked."
             )
+            % {"old": assignment.expert, "new": new},
+            action=_("Swap the expert"),
+            cancel_url=_back(mission.pk),
+        )
+        if step.page is not None:
+            return step.page
+        try:
+            services.assignment_swap(assignment=assignment, expert=new, by=request.user)
         except ValidationError as exc:
             add_service_error(form, exc, default="expert")
         else:
@@ -164,12 +203,35 @@ def assignment_transition(request: AuthedRequest, pk: int) -> HttpResponseBase:
     if to_status not in SECRETARIAT_ASSIGNMENT_STEPS:
         messages.error(request, _("Choose invite, confirm or withdraw."))
         return redirect("missions:mission_detail", pk=assignment.slot.mission_id)
+    reason = ""
+    if to_status == AssignmentStatus.WITHDRAWN:
+        knew = assignment.status != AssignmentStatus.PROPOSED
+        step = confirmation(
+            request,
+            title=_("Withdraw %(expert)s from slot %(slot)s?")
+            % {"expert": assignment.expert, "slot": assignment.slot.code},
+            consequence=(
+                _(
+                    "The slot is open again and %(expert)s is not placed in this mission again; "
+                    "the expert is told, with your reason."
+                )
+                if knew
+                else _(
+                    "The proposal is dropped, the slot is open again and %(expert)s is not "
+                    "placed in this mission again."
+                )
+            )
+            % {"expert": assignment.expert},
+            action=_("Withdraw the expert"),
+            cancel_url=_back(assignment.slot.mission_id),
+            reason="required" if knew else "optional",
+        )
+        if step.page is not None:
+            return step.page
+        reason = step.reason
     try:
         services.assignment_transition(
-            assignment=assignment,
-            to_status=to_status,
-            by=request.user,
-            reason=request.POST.get("reason", ""),
+            assignment=assignment, to_status=to_status, by=request.user, reason=reason
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -347,7 +347,7 @@ def test_every_role_allowed_sees_the_same_profiles(client: Client, world: dict) 
         seen[role] = [
             (r.gap.category, r.gap.requirements, r.gap.mission_count, r.near) for r in rows
         ]
-        assert {ref for r in rows for _pk, ref in r.missions} == references, role
+        assert {ref for r in rows for _pk, ref, _title in r.missions} == references, role
     assert len({repr(v) for v in seen.values()}) == 1 and len(seen["secretariat"]) == 2
 
 

@@ -79,8 +79,9 @@ def test_names_take_the_place_of_ids() -> None:
     with translation.override("fr"):
         text = str(render(kind, params))
     assert text == (
-        "Poste 1 de la mission M-2027-001 : aucun expert de la catégorie « Formateur spécialisé » "
-        "parlant la langue de la mission, Anglais (1 dans le vivier), n’a les niveaux exigés : "
+        "Poste 1 de la mission M-2027-001\u00a0: aucun expert de la catégorie «\u00a0Formateur "
+        "spécialisé\u00a0» parlant la langue de la mission, anglais (1 dans le vivier), n’a les "
+        "niveaux exigés\u00a0: "
         "Valeur en douane au niveau 2 ou plus (aucun ne dépasse le niveau 1)."
     )
     kind, params = planner_message(_planner_reasons()["slot.only_beneficiaries"], NAMES)
@@ -168,7 +169,7 @@ def test_the_review_in_french_says_why_with_names(client: Client, plan_world: di
     text = _visible(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
     assert (
         f"Poste 1 de la mission {missions[2].reference} : aucun expert de la catégorie "
-        "« Formateur spécialisé » parlant la langue de la mission, Français (2 dans le vivier), "
+        "« Formateur spécialisé » parlant la langue de la mission, français (2 dans le vivier), "
         "n’a les niveaux exigés : Contrôle a posteriori au niveau 3 ou plus (aucun ne dépasse le "
         "niveau 2)."
     ) in text

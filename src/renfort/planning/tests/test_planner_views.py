@@ -23,6 +23,7 @@ from renfort.testing import (
     make_member,
     next_year,
     persona_mission,
+    table_state,
 )
 
 
@@ -153,7 +154,22 @@ def test_accept_creates_invitations_and_notifications(client: Client, world: dic
     run = start(world)
     slot = world["staffable"].slots.get()
     login(client, p.secretariat)
+    # The first press asks once more, saying the consequence; nothing is written yet.
+    before = (table_state(), Notification.objects.count())
     response = client.post(reverse("planner:run_accept", args=[run.pk]), {"all": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Accept 1 proposal?" in page
+    assert "1 expert will be invited; the expert and their home administration will be told" in page
+    assert 'name="all" value="1"' in page and 'name="confirmed" value="yes"' in page
+    french = client.post(
+        reverse("planner:run_accept", args=[run.pk]), {"all": "1"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Accepter 1 proposition\u00a0?" in french and "1 expert sera invité" in french
+    assert (table_state(), Notification.objects.count()) == before
+    response = client.post(
+        reverse("planner:run_accept", args=[run.pk]), {"all": "1", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     assignment = Assignment.objects.get(slot=slot)
     assert assignment.expert == p.expert
@@ -168,15 +184,20 @@ def test_accept_creates_invitations_and_notifications(client: Client, world: dic
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Technical and operational expert; speaks French; Risk management 3 (needs 2)" in english
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "langue : Français ; Gestion des risques 3 (exigé : 2) ; pays : France" in french
+    assert (
+        "langue\u00a0: français\u00a0; Gestion des risques 3 (exigé\u00a0: 2)\u00a0; "
+        "pays\u00a0: France" in french
+    )
     login(client, p.expert_user)  # the invited expert reads why too
     invitations = client.get(reverse("roster:invitations"), HTTP_ACCEPT_LANGUAGE="fr")
-    assert "Gestion des risques 3 (exigé : 2)" in invitations.content.decode()
+    assert "Gestion des risques 3 (exigé\u00a0: 2)" in invitations.content.decode()
     login(client, p.secretariat)
     assert Notification.objects.filter(recipient=p.expert_user).exists()
     assert Notification.objects.filter(recipient=p.lender).exists()  # release asked
     # Accepting again refuses without writing.
-    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code]})
+    client.post(
+        reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code], "confirmed": "yes"}
+    )
     assert Assignment.objects.filter(slot=slot).count() == 1
 
 
@@ -186,7 +207,7 @@ def test_accept_only_the_ticked(client: Client, world: dict) -> None:
     run = planner_run_start(by=p.secretariat, missions=[world["staffable"], other], time_limit_s=1)
     login(client, p.secretariat)
     code = f"{other.reference}-1"
-    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [code]})
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [code], "confirmed": "yes"})
     assert list(Assignment.objects.values_list("slot__mission", flat=True)) == [other.pk]
 
 
@@ -232,7 +253,7 @@ def test_swap_to_a_free_expert_changes_the_proposal_and_says_who_and_why(
     swap_page = client.get(reverse("planner:run_swap", args=[run.pk, code])).content.decode()
     assert f"Current proposal: Swapped in by {world['p'].secretariat}." in swap_page
     # Accepted, the assignment keeps the code; each reader sees it in their language.
-    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [code]})
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [code], "confirmed": "yes"})
     assignment = Assignment.objects.get(slot=world["staffable"].slots.get(), expert=free)
     assert (assignment.explanation, assignment.explanation_code) == ("", "assignment.swapped_in_by")
     assert assignment.explanation_params == proposal["explanation_params"]
@@ -242,7 +263,7 @@ def test_swap_to_a_free_expert_changes_the_proposal_and_says_who_and_why(
     assert "speaks French; Risk management 3 (needs 2); from Belgium" in english
     french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert f"Proposé à la place par {world['p'].secretariat}." in french
-    assert "Gestion des risques 3 (exigé : 2) ; pays : Belgique" in french
+    assert "Gestion des risques 3 (exigé\u00a0: 2)\u00a0; pays\u00a0: Belgique" in french
 
 
 def test_pin_and_rerun_keep_the_pinned_proposal(client: Client, world: dict) -> None:
@@ -355,7 +376,7 @@ def test_accepting_a_windowed_mission_fixes_its_dates(client: Client, world: dic
     entry = run.plan["missions"][0]
     assert entry["staffed"]
     login(client, p.secretariat)
-    client.post(reverse("planner:run_accept", args=[run.pk]), {"all": "1"})
+    client.post(reverse("planner:run_accept", args=[run.pk]), {"all": "1", "confirmed": "yes"})
     windowed.refresh_from_db()
     assert str(windowed.start) == entry["start"]
     assert str(windowed.end) == entry["end"]
@@ -370,7 +391,7 @@ def test_a_failed_run_shows_its_error_and_can_be_tried_again(client: Client, wor
     )
     login(client, p.secretariat)
     html = client.get(reverse("planner:run_detail", args=[run.pk])).content.decode()
-    assert "MemoryError" in html and "Try again" in html
+    assert "MemoryError" in html and "Run the planner again" in html
     response = client.post(reverse("planner:run_rerun", args=[run.pk]))
     new = PlannerRun.objects.exclude(pk=run.pk).get()
     assert response["Location"] == reverse("planner:run_detail", args=[new.pk])
@@ -415,9 +436,32 @@ def test_pin_and_swap_of_an_accepted_proposal_act_on_the_assignment(
     run = start(world)
     slot = world["staffable"].slots.get()
     login(client, p.secretariat)
-    client.post(reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code]})
+    client.post(
+        reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code], "confirmed": "yes"}
+    )
     client.post(reverse("planner:run_pin", args=[run.pk, slot.code]), {"pinned": "1"})
     assert Assignment.objects.get(slot=slot, expert=p.expert).pinned is True
     client.post(reverse("planner:run_swap", args=[run.pk, slot.code]), {"expert": free.pk})
     assert Assignment.objects.get(slot=slot, expert=p.expert).status == AssignmentStatus.WITHDRAWN
     assert Assignment.objects.get(slot=slot, expert=free).is_active
+
+
+def test_the_run_list_shows_the_runs_waiting_for_review(client: Client, world: dict) -> None:
+    p = world["p"]
+    run = start(world)
+    login(client, p.secretariat)
+    url = reverse("planner:run_list") + "?waiting=1"
+    response = client.get(url)
+    assert [r.pk for r in response.context["page"].object_list] == [run.pk]
+    assert response.context["page"].object_list[0].open_proposals == 1
+    slot = world["staffable"].slots.get()
+    client.post(
+        reverse("planner:run_accept", args=[run.pk]), {"slots": [slot.code], "confirmed": "yes"}
+    )
+    response = client.get(url)
+    assert list(response.context["page"].object_list) == []
+    assert "No run waits for review" in response.content.decode()
+    # Every run still shows on the whole list, its plan's status in words.
+    html = client.get(reverse("planner:run_list")).content.decode()
+    assert f"Run #{run.pk}" in html
+    assert "best possible plan" in html or "valid plan, not proven best" in html

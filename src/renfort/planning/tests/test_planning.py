@@ -193,7 +193,10 @@ def test_plan_apply_stores_plan_with_explanations(scene: dict, secretariat) -> N
         "Technical and operational expert; speaks French; Risk management 0 (needs 2); from Germany"
     )
     with translation.override("fr"):
-        assert "langue : Français ; Gestion des risques 0 (exigé : 2)" in explanation_text(proposal)
+        assert (
+            "langue\u00a0: français\u00a0; Gestion des risques 0 (exigé\u00a0: 2)"
+            in explanation_text(proposal)
+        )
     assert run.plan["left_out"] == []
 
     plan_apply(run=run, plan={"status": "invalid", "errors": ["missions[0]: bad"]}, progress=[])

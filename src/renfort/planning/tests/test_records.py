@@ -206,4 +206,4 @@ def test_a_fit_without_a_record_stays_the_plain_fit() -> None:
     kind, params = planner_message(fit, names)
     assert kind == "assignment.fit_record"
     assert str(render(kind, params, "en")).endswith("; has worked with Senegal before")
-    assert str(render(kind, params, "fr")).endswith(" ; a déjà travaillé avec Sénégal")
+    assert str(render(kind, params, "fr")).endswith("\u00a0; a déjà travaillé avec Sénégal")

@@ -215,7 +215,7 @@ def test_mission_page_in_french(client: Client, world: dict[str, Any]) -> None:
     url = reverse("missions:mission_detail", args=[mission.pk])
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Qui pourrait la pourvoir" in body and "Gestion des risques au niveau 2" in body
-    assert "Élargir" in body and "Tenir la mission en Anglais" in body
+    assert "Élargir" in body and "Tenir la mission en anglais" in body
 
 
 def test_only_the_secretariat_asks(client: Client, world: dict[str, Any]) -> None:

@@ -107,7 +107,7 @@ def test_a_build_error_becomes_the_runs_error_in_words(client: Client, personas:
         "shorter than its duration of 5 days"
     )
     page = client.get(detail(run)).content.decode()
-    assert "is shorter than its duration of 5 days" in page and "Try again" in page
+    assert "is shorter than its duration of 5 days" in page and "Run the planner again" in page
     with translation.override("en"):
         french = client.get(detail(run), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "est plus courte que sa durée de 5 jours" in french

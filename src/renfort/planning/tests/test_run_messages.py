@@ -110,8 +110,8 @@ def test_why_a_run_failed_reads_in_each_readers_language(
     empty.refresh_from_db()
     assert empty.error_text("en") == "No mission can go to the planner: the run holds no mission."
     assert empty.error_text("fr") == (
-        "Aucune mission ne peut être confiée au planificateur : l’exécution ne contient aucune "
-        "mission."
+        "Aucune mission ne peut être confiée au planificateur\u00a0: l’exécution ne contient "
+        "aucune mission."
     )
 
 

@@ -15,7 +15,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from renfort.accounts.models import Organisation
 from renfort.agreements.models import Agreement
 from renfort.agreements.selectors import with_money
-from renfort.assistance.models import APPRAISAL_REQUEST_STATUSES, Request, RequestStatus
+from renfort.assistance.models import (
+    ACCEPTED_OR_LATER_REQUEST_STATUSES,
+    APPRAISAL_REQUEST_STATUSES,
+    Request,
+    RequestStatus,
+)
 from renfort.missions.models import Assignment, Mission
 from renfort.results.figures.access import (
     Party,
@@ -57,9 +62,7 @@ from renfort.results.models import (
 )
 
 ZERO = Decimal("0")
-ACCEPTED_OR_LATER = sorted(
-    set(RequestStatus) - APPRAISAL_REQUEST_STATUSES - {RequestStatus.DECLINED}
-)
+ACCEPTED_OR_LATER = sorted(ACCEPTED_OR_LATER_REQUEST_STATUSES)
 
 
 def places_on(party: Party) -> QuerySet[Assignment]:
