@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; echo $$n)
 export RENFORT_HOME := $(CURDIR)
 
-.PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench worker messages clean
+.PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench worker messages clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,25 @@ typecheck: install-test
 migrations-check: install-test
 	DATABASE_URL= $(BIN)/renfort makemigrations --check --dry-run
 
-test-sqlite: install-test
+# Debian's Chromium for the browser journeys (Playwright's own browser download does not work
+# here): installed with apt when we are root; elsewhere the journeys skip and say why (under
+# CI=true they fail instead).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser journeys"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)); \
+	  else echo "No /usr/bin/chromium and no root apt-get: the browser journeys will skip (they fail under CI=true)."; fi; \
+	fi
+
+# The browser journeys run here, once, on SQLite (they skip on PostgreSQL).
+test-sqlite: install-test browser
 	DATABASE_URL= $(BIN)/pytest -n $(JOBS)
+
+# The user guide's screenshots (docs/screenshots/), taken by the browser journeys.
+screenshots: install-test browser
+	RENFORT_SCREENSHOTS=1 DATABASE_URL= $(BIN)/pytest -q -m browser src/renfort/browser
 
 # PostgreSQL runs when it answers; under CI=true it is mandatory.
 test-postgres: install-test

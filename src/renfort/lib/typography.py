@@ -15,9 +15,11 @@ space is added only where the mark follows a word and is followed by a space or 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.utils import translation
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import pgettext
 
 NBSP = "\u00a0"
 # Plain or missing spaces: " :" (any spaces, not a line break) becomes one no-break space.
@@ -63,3 +65,9 @@ def typeset_markup(text: str) -> str:
     return "".join(
         part if _TAG.fullmatch(part) else french_spacing(part) for part in _TAG.split(text)
     )
+
+
+def semicolon_join(items: Iterable[str]) -> str:
+    """Items of a list in a sentence, separated by semicolons as the reader's language writes
+    them ("a; b" in English, "a ; b" with a non-breaking space in French)."""
+    return pgettext("between the items of a list", "; ").join(items)

@@ -25,6 +25,7 @@ from renfort.lib.messages import (
     choice,
     register,
 )
+from renfort.lib.typography import semicolon_join
 from renfort.missions.models import AssignmentStatus
 from renfort.roster.models import Category
 
@@ -170,7 +171,7 @@ def _changed_value(field: str, value: Any) -> str:
 
 
 def _changes(value: Any) -> str:
-    return "; ".join(
+    return semicolon_join(
         gettext("%(field)s: %(old)s → %(new)s")
         % {
             "field": str(CHANGED_FIELDS.get(item["field"], item["field"])),

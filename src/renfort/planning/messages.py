@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from renfort.lib.countries import country_name
 from renfort.lib.languages import language_name
 from renfort.lib.messages import DATE, LANGUAGE, NESTED, TEXT, Param, choice, register
+from renfort.lib.typography import semicolon_join
 from renfort.missions.messages import topic_level
 from renfort.planning.record_messages import fit_record
 from renfort.roster.models import Category
@@ -85,7 +86,7 @@ def _countries(value: Any) -> str:
 
 
 def _holders(value: Mapping[str, Any]) -> str:
-    text = "; ".join(
+    text = semicolon_join(
         gettext("mission %(mission)s (%(experts)s)")
         % {"mission": h["mission"], "experts": ", ".join(h["experts"])}
         for h in value["items"]
@@ -129,7 +130,7 @@ def _failure(item: Mapping[str, Any]) -> str:
 
 
 def _failures(value: Any) -> str:
-    return "; ".join(_failure(item) for item in value)
+    return semicolon_join(_failure(item) for item in value)
 
 
 # ``{"start", "end", "days", "fixed"}``: ISO dates of the mission (fixed) or of its window.

@@ -1,7 +1,9 @@
 /* The header's menus, made nicer with JavaScript (they work without it):
    - one group menu (<details class="menu">) open at a time, closed by Escape or a click
      outside, focus back on its summary after Escape;
-   - at phone width, a "Menu" button shows and hides the main navigation. */
+   - at phone width, a "Menu" button shows and hides the main navigation;
+   - a table wrapper that scrolls sideways (.table-wrap) becomes a labelled region that the
+     keyboard can reach and scroll, and stops being one when it fits again. */
 (function () {
   "use strict";
 
@@ -56,6 +58,44 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+  }
+
+  function labelOf(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var heading = wrap.closest("section, article, main");
+    heading = heading && heading.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+
+  function scrollables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", labelOf(wrap));
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  function setupScrollables() {
+    scrollables();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      if (pending) window.clearTimeout(pending);
+      pending = window.setTimeout(scrollables, 150);
+    });
+    document.body.addEventListener("htmx:afterSwap", scrollables);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupScrollables);
+  } else {
+    setupScrollables();
   }
 
   if (document.readyState === "loading") {
