@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import polib
+import polib  # type: ignore[import-untyped]
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
