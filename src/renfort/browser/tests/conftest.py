@@ -10,11 +10,13 @@ are the same; once is enough).
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import setup_databases, teardown_databases
@@ -113,6 +115,10 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
                 verbosity=0, interactive=False, aliases={"default": True}, serialized_aliases=set()
             )
         saved = connection.creation.serialize_db_to_string()
+        # A transactional test earlier on this worker may have flushed what the migrations
+        # seeded (the topics): put it back before the demo uses it.
+        seed_topics = importlib.import_module("renfort.roster.migrations.0002_seed_topics").seed
+        seed_topics(django_apps, None)
         build_demo(small=os.environ.get("RENFORT_BROWSER_DEMO") == "small")
         server = LiveServer("127.0.0.1")
         server._live_server_modified_settings.enable()
