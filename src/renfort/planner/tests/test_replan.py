@@ -71,3 +71,24 @@ def test_replan_after_a_mission_moves_or_is_added() -> None:
     after = staffed(second)
     assert after["M1"] == before["M1"]
     assert set(after) == {"M1", "M2", "M3"}
+
+
+def test_a_short_replan_builds_no_model_when_the_repaired_plan_meets_the_bound() -> None:
+    # The benchmark's re-plan: the previous plan repaired by the greedy staffs everything it
+    # can; with no time left for the tie-breaks, building the CP-SAT model would be wasted.
+    doc = problem([expert("E1"), expert("E2", "FR"), expert("E3", "BE")], [mission("M1")])
+    first = solve(doc, time_limit_s=1)
+    holder = staffed(first)["M1"]["M1-1"]
+    doc["experts"] = [e for e in doc["experts"] if e["id"] != holder]
+    second = solve(doc, time_limit_s=0.05, workers=1, previous=first)
+    assert second["stats"]["cp_status"].startswith("skipped")
+    assert second["stats"]["model_s"] is None
+    assert check_plan(doc, second) == []
+    assert staffed(second)["M1"]["M1-1"] != holder
+
+
+def test_with_time_for_the_tie_breaks_the_model_is_built_even_when_greedy_is_optimal() -> None:
+    doc = problem([expert("E1"), expert("E2", "FR")], [mission("M1")])
+    plan = solve(doc, time_limit_s=2, workers=1)
+    assert plan["stats"]["model_s"] is not None
+    assert plan["stats"]["pass2_status"] in ("OPTIMAL", "FEASIBLE")
