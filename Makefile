@@ -25,6 +25,8 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# The demo runs in development mode: DEBUG on (a development key, console mail, plain HTTP).
+demo: export DEBUG ?= true
 demo: install
 	$(BIN)/renfort migrate --no-input
 	$(BIN)/renfort demo --if-empty
@@ -79,7 +81,7 @@ bench: install
 	$(BIN)/renfort bench --real-calendar -o docs/benchmarks.md
 
 worker: install
-	$(BIN)/renfort worker
+	DEBUG=$${DEBUG:-true} $(BIN)/renfort worker
 
 messages: install-test
 	cd src && ../$(BIN)/renfort makemessages -l fr --no-obsolete --ignore 'renfort/planner/*' && ../$(BIN)/renfort compilemessages

@@ -11,6 +11,12 @@ import os
 import sys
 
 ALIASES = {"worker": "db_worker"}
+# Development words: DEBUG is on for them unless the environment says otherwise (everything
+# else runs with DEBUG off unless DEBUG=true, as production does). `renfort totp` is not one:
+# it must refuse where DEBUG was not asked for.
+DEVELOPMENT = {"serve", "runserver", "makemigrations", "makemessages", "compilemessages"}
+# Words that answer pages or run tasks: each request names its person, each task itself.
+SERVERS = {"serve", "runserver", "db_worker"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,11 +30,24 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(bench_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renfort.config.settings")
+    if args and args[0] in DEVELOPMENT:
+        os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
-    execute_from_command_line(["renfort", *args])
+    from django.core.exceptions import ImproperlyConfigured
+
+    from renfort.lib.actor import acting_as
+
+    try:
+        # What a command changes is recorded as made by it (docs/audit.md); the pages served
+        # by `renfort serve` name their signed-in person instead.
+        with acting_as(f"command:{args[0]}" if args and args[0] not in SERVERS else ""):
+            execute_from_command_line(["renfort", *args])
+    except ImproperlyConfigured as exc:  # a missing setting: say which, without a traceback
+        print(f"renfort: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -562,3 +562,14 @@ def refuses(
     assert text in " | ".join(messages), (field, error.messages)
     assert table_state() == before, "a refused call changed the tables"
     return error
+
+
+def sign_in(client: Any, user: User) -> None:
+    """``client.force_login(user)`` past the second step of signing in: for tests of pages
+    that sign in an account enrolled in two-factor sign-in (the demo's secretariat)."""
+    from renfort.accounts.two_factor import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = ""
+    session.save()

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from renfort.accounts.inbox import unread_count
+from renfort.accounts.invitations import ACCOUNT_MANAGERS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,8 +17,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_role": "", "nav_unread": 0}
+        return {"nav_role": "", "nav_unread": 0, "nav_people": False}
     return {
         "nav_role": getattr(user, "role", ""),
+        # The People page: the roles that see accounts (``ACCOUNT_MANAGERS``).
+        "nav_people": getattr(user, "role", "") in ACCOUNT_MANAGERS,
         "nav_unread": cache(lambda: unread_count(user)),
     }

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.limits import LONG_TEXT, length_checks
 from renfort.lib.messages import CODE_MAX, Text, render
 
@@ -103,6 +104,8 @@ class User(AbstractUser):
         choices=NotificationMail.choices,
         default=NotificationMail.IMMEDIATE,
     )
+
+    field_history = AuditedHistory(excluded_fields=["password", "last_login", "date_joined"])
 
     class Meta:
         verbose_name = _("user")
@@ -215,3 +218,7 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+# Invitations live in their own module; imported here so that Django registers the model.
+from renfort.accounts.invitation_models import Invitation  # noqa: E402, F401

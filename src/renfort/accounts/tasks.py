@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 
 from renfort.accounts.digest import digests_send
+from renfort.lib.audit import acting_as
 
 logger = logging.getLogger(__name__)
 
@@ -55,5 +56,6 @@ def digests_schedule(now: datetime.datetime | None = None) -> datetime.datetime 
 @task()
 def digests_daily_task() -> int:
     """Queue tomorrow's run, then send today's digests (each person once a day)."""
-    digests_schedule()
-    return digests_send()
+    with acting_as("task:digests_daily"):
+        digests_schedule()
+        return digests_send()

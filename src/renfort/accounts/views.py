@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -28,6 +28,13 @@ from renfort.accounts.inbox import (
     notifications_for,
 )
 from renfort.accounts.preferences import user_set_language, user_set_preferences
+from renfort.accounts.two_factor import (
+    SESSION_KEY,
+    emergency_codes_left,
+    two_factor_enrolled,
+    two_factor_required,
+)
+from renfort.accounts.two_factor_views import CodeForm
 
 INBOX_PAGE_SIZE = 25
 
@@ -116,7 +123,7 @@ def _remember_language(response: HttpResponseBase, language: str) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
     )
 
 
@@ -127,6 +134,14 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
+        pending = self.request.session.get(SESSION_KEY)
+        if pending:  # the second step first, then where the person was going
+            step = (
+                "accounts:two_factor_verify" if pending == "verify" else "accounts:two_factor_enrol"
+            )
+            response = HttpResponseRedirect(
+                reverse(step) + "?" + urlencode({"next": self.get_success_url()})
+            )
         language = getattr(form.get_user(), "language", "")
         chosen = settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES
         if language in dict(settings.LANGUAGES) and not chosen:
@@ -178,4 +193,14 @@ def preferences(request: AuthedRequest) -> HttpResponse:
                 "notification_mail": user.notification_mail,
             }
         )
-    return render(request, "accounts/preferences.html", {"form": form})
+    return render(
+        request,
+        "accounts/preferences.html",
+        {
+            "form": form,
+            "two_factor_on": two_factor_enrolled(user),
+            "two_factor_required": two_factor_required(user),
+            "emergency_codes_left": emergency_codes_left(user),
+            "code_form": CodeForm(),
+        },
+    )

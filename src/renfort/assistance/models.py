@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation, Region, Role, User
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
@@ -103,6 +104,8 @@ class Request(models.Model):
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     objects = RequestQuerySet.as_manager()
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,16 +1,19 @@
 """Renfort settings: one module, driven by the environment.
 
-Defaults suit development on one machine: SQLite under ``var/``, DEBUG on, console mail.
-Production sets ``DATABASE_URL``, ``SECRET_KEY``, ``DEBUG=false`` and ``ALLOWED_HOSTS``.
+Defaults suit production: DEBUG is off unless ``DEBUG=true`` (``make demo`` and ``renfort serve``
+set it for development: SQLite under ``var/``, console mail, a development key). Production sets
+``DATABASE_URL``, ``SECRET_KEY`` and ``ALLOWED_HOSTS`` (docs/security.md).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,7 +37,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -57,6 +60,11 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "renfort.accounts",
     "renfort.home",
     "renfort.roster",
@@ -68,19 +76,30 @@ INSTALLED_APPS = [
     "renfort.results",
     "renfort.exports",
     "renfort.demo",
+    "renfort.operations",
+    "renfort.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "renfort.lib.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in person on field history rows (renfort/lib/audit.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "renfort.accounts.middleware.SessionTimeoutMiddleware",
+    "renfort.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "renfort.config.urls"
@@ -103,6 +122,7 @@ TEMPLATES = [
             "libraries": {
                 "dates_display": "renfort.lib.templatetags.dates_display",
                 "forms_display": "renfort.lib.templatetags.forms_display",
+                "audit_display": "renfort.lib.templatetags.audit_display",
             },
         },
     }
@@ -140,6 +160,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in protection (docs/security.md). django-axes counts failed sign-ins per account and per
+# address: AXES_FAILURE_LIMIT failures for one account, or SIGNIN_ADDRESS_FAILURE_LIMIT from one
+# address whatever the accounts (an office behind one address fails more often than one
+# person), lock for AXES_COOLOFF_TIME, or until the secretariat unlocks (accounts:lockouts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "renfort.accounts.signin.SignInAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "renfort.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "renfort.accounts.signin.client_address"
+# A success does not wipe the failures (it would let anyone with an account clear the count of
+# the address they share with their target); a failure while locked does not extend the lock.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are not logged by axes (personal data kept for nothing).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # the secretariat's page lists and lifts lockouts
+# The client address comes from X-Forwarded-For only behind this many trusted proxies (each
+# appends the address it saw); 0, the default, reads the connection's own REMOTE_ADDR.
+RENFORT_TRUSTED_PROXIES = int(os.environ.get("RENFORT_TRUSTED_PROXIES", "0"))
+if RENFORT_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Two-factor sign-in (TOTP, django-otp): open to everyone, required for these roles.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["secretariat"])
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Renfort")
+# Sessions end after SESSION_IDLE_TIMEOUT_S without a request, and SESSION_ABSOLUTE_TIMEOUT_S
+# after signing in whatever happens (accounts/middleware.py).
+SESSION_IDLE_TIMEOUT_S = int(os.environ.get("SESSION_IDLE_TIMEOUT_S", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT_S = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_S", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_S
+# Where people report a vulnerability (docs/security.md).
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@localhost")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -161,6 +218,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # check who asks (agreements/views/documents.py): there is no public media URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 AGREEMENT_DOCUMENT_MAX_BYTES = int(os.environ.get("AGREEMENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+# `renfort backup` writes its archives here; `renfort backup --prune` deletes those older than
+# BACKUP_RETENTION_DAYS (docs/operations.md). PG_BIN_DIR names the folder of pg_dump, pg_restore
+# and psql when they are not on PATH (Debian: /usr/lib/postgresql/<version>/bin).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_RETENTION_DAYS = int(os.environ.get("BACKUP_RETENTION_DAYS", "35"))
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -177,9 +240,55 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Renfort <renfort@loca
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+# Cookies: Secure in production (HTTPS), never read by JavaScript (htmx sends the CSRF token
+# from the page's hx-headers, not from the cookie), SameSite=Lax (links from mail still work).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# HTTPS only in production: redirect, and tell browsers to remember it (HSTS).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts and styles from Renfort itself or carrying the
+# response's nonce; no inline handler, no style attribute, no eval, no plugin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Browser features Renfort never uses, refused to every page (lib/headers.py).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -210,3 +319,17 @@ WHITENOISE_USE_FINDERS = True
 IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "XI-RENFORT")
 IATI_REPORTING_ORG_TYPE = os.environ.get("IATI_REPORTING_ORG_TYPE", "40")
 IATI_TOPIC_VOCABULARY_URI = os.environ.get("IATI_TOPIC_VOCABULARY_URI", "urn:renfort:topics")
+
+# Personal data (docs/privacy.md, "Retention"): how long each kind of record is kept, in days,
+# before `renfort retention --apply` deletes it (0: kept until deleted by hand). The ledger of
+# erased experts (ids only) lives outside the database so that erasures survive the restore
+# of an older backup (`renfort retention --reapply-erasures`).
+RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", "365"))
+RETENTION_PLANNER_INPUT_DAYS = int(os.environ.get("RETENTION_PLANNER_INPUT_DAYS", "180"))
+RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", "90"))
+RETENTION_LOCKOUT_DAYS = int(os.environ.get("RETENTION_LOCKOUT_DAYS", "30"))
+RETENTION_SESSION_DAYS = int(os.environ.get("RETENTION_SESSION_DAYS", "0"))
+RETENTION_HISTORY_DAYS = int(os.environ.get("RETENTION_HISTORY_DAYS", "3650"))
+PRIVACY_ERASURE_LEDGER = Path(
+    os.environ.get("PRIVACY_ERASURE_LEDGER", VAR_DIR / "erased-experts.txt")
+)

@@ -7,6 +7,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# The tests run as development does (DEBUG set, a development key, plain-HTTP cookies); the
+# production settings are tested where they matter (config/tests/test_security_headers.py).
+os.environ.setdefault("DEBUG", "true")
+
 from renfort.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -36,3 +40,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     )
 if _test_db:
     DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405
+
+# Two-factor sign-in is required of no role here: hundreds of tests sign a secretariat persona
+# in with force_login; the tests of two-factor sign-in turn the requirement on
+# (accounts/tests/test_signin_two_factor.py). A user who enrolled still passes the second step.
+TWO_FACTOR_REQUIRED_ROLES = []
+# Django's test Client.login() authenticates without a request, which django-axes refuses:
+# this backend lets such a call through to the next one (signing in through the page still
+# counts failures and locks out: accounts/tests/test_signin_lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "renfort.accounts.signin.TestClientLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from renfort.accounts import lookups as organisation_lookups
+from renfort.accounts import security_views
+from renfort.home import audit_views
 from renfort.home import views as home_views
 from renfort.roster import lookups as expert_lookups
 
@@ -13,6 +15,9 @@ lookup_patterns = [
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    # The audit trail (docs/audit.md): the secretariat's search, and one object's changes.
+    path("audit/", audit_views.audit_search, name="audit_search"),
+    path("audit/<str:label>/<int:pk>/", audit_views.object_changes, name="audit_object"),
     path("accounts/", include("renfort.accounts.urls")),
     path("requests/", include("renfort.assistance.urls")),
     path("experts/", include("renfort.roster.urls")),
@@ -23,7 +28,9 @@ urlpatterns = [
     path("agreements/", include("renfort.agreements.urls")),
     path("results/", include("renfort.results.urls")),
     path("exports/", include("renfort.exports.urls")),
+    path("privacy/", include("renfort.privacy.urls")),
     path("lookups/", include((lookup_patterns, "lookups"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path(".well-known/security.txt", security_views.security_txt, name="security_txt"),
 ]

@@ -31,7 +31,7 @@ from renfort.demo.agreements import build_agreements
 from renfort.demo.context import BuildContext
 from renfort.demo.experts import build_experts
 from renfort.demo.inboxes import welcome
-from renfort.demo.logins import DEMO_LOGINS, Login
+from renfort.demo.logins import DEMO_LOGINS, Login, two_factor_demo_enrol
 from renfort.demo.missions import realise
 from renfort.demo.organisations import build_organisations, build_users
 from renfort.demo.plans import plan_missions
@@ -81,6 +81,7 @@ def build_demo(
 def _build(ctx: BuildContext) -> DemoResult:
     build_organisations(ctx)
     build_users(ctx)
+    two_factor_demo_enrol()
     build_experts(ctx)
     plans = plan_missions(ctx)
     for plan in plans:

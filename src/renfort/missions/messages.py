@@ -275,3 +275,12 @@ register(
     skills=TOPIC_LEVELS,
     country=COUNTRY,
 )
+# The member focal point answered a mission invitation for an expert of its administration who
+# has no login (``missions.services.on_behalf``).
+register(
+    "assignment.answered_on_behalf",
+    body=_("Answered by %(by)s (%(org)s) on behalf of %(expert)s."),
+    by=TEXT,
+    org=TEXT,
+    expert=TEXT,
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
 from renfort.assistance.models import Level, Request
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
@@ -154,6 +155,8 @@ class Mission(models.Model):
 
     objects = MissionQuerySet.as_manager()
 
+    field_history = AuditedHistory()
+
     class Meta:
         ordering = ["start", "window_start", "reference"]
         verbose_name = _("mission")
@@ -235,6 +238,8 @@ class Slot(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
 
+    field_history = AuditedHistory()
+
     class Meta:
         ordering = ["mission", "position", "id"]
         verbose_name = _("expert slot")
@@ -258,6 +263,8 @@ class SlotRequirement(models.Model):
     level = models.PositiveSmallIntegerField(
         _("minimum level"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["topic__name"]
@@ -379,6 +386,8 @@ class Assignment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["slot", "-created_at"]

@@ -9,7 +9,12 @@ from django.http import Http404
 
 from renfort.accounts.models import Role, User
 from renfort.assistance.models import APPRAISAL_REQUEST_STATUSES, Request, RequestStatus
-from renfort.missions.models import KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES, Assignment, Mission
+from renfort.missions.models import (
+    KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    Mission,
+)
 
 
 def missions_visible_to(user: User) -> QuerySet[Mission]:
@@ -49,6 +54,20 @@ def missions_visible_to(user: User) -> QuerySet[Mission]:
     if user.role == Role.DONOR_FOCAL_POINT:
         return qs.filter(id__in=Mission.objects.filter(funded).values("id"))
     return qs.none()
+
+
+def assignment_ids_shown_to(user: User, mission: Mission) -> list[int]:
+    """The assignments of a mission whose names and changes the mission's page shows the user:
+    the secretariat, all; anyone else, the current ones, without the proposals (except to the
+    member focal point whose administration offered the expert). The field history of the
+    mission's parts (lib/audit_trail.py) is cut to these."""
+    qs = Assignment.objects.filter(slot__mission=mission)
+    if user.role == Role.SECRETARIAT_COORDINATOR:
+        return list(qs.values_list("id", flat=True))
+    shown = ~Q(status=AssignmentStatus.PROPOSED)
+    if user.role == Role.MEMBER_FOCAL_POINT and user.organisation_id is not None:
+        shown |= Q(expert__home_administration_id=user.organisation_id)
+    return list(qs.active().filter(shown).values_list("id", flat=True))
 
 
 def mission_for_user(user: User, pk: int) -> Mission:

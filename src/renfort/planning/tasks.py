@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from renfort.lib.audit import acting_as
 from renfort.planning.gap_snapshots import pool_gaps_refresh
 from renfort.planning.relaxations import mission_relaxations_compute
 from renfort.planning.solving import planner_run_execute
@@ -12,16 +13,19 @@ from renfort.planning.solving import planner_run_execute
 @task()
 def planner_run_task(run_id: int) -> None:
     """Solve one planner run; progress, plan and failure are recorded on the run."""
-    planner_run_execute(run_id=run_id)
+    with acting_as("task:planner_run"):
+        planner_run_execute(run_id=run_id)
 
 
 @task()
 def pool_gaps_refresh_task() -> None:
     """Compute the pool gaps of the whole plan and store them as the latest snapshot."""
-    pool_gaps_refresh()
+    with acting_as("task:pool_gaps_refresh"):
+        pool_gaps_refresh()
 
 
 @task()
 def mission_relaxations_task(mission_id: int, fingerprint: str) -> None:
     """Find the relaxations that would staff one mission, and store them."""
-    mission_relaxations_compute(mission_id=mission_id, fingerprint=fingerprint)
+    with acting_as("task:mission_relaxations"):
+        mission_relaxations_compute(mission_id=mission_id, fingerprint=fingerprint)

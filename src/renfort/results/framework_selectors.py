@@ -4,9 +4,11 @@ year's delivery plan.
 - Objectives (``objectives_visible_to``): the secretariat reads all of them; a member focal
   point those linked to its administration's requests, to missions it receives, or to
   agreements it is a party to; a donor focal point those linked to agreements its
-  organisation is a party to; a regional coordinator those linked to the requests, missions
-  (as beneficiaries) or agreements (as parties) of its region's member administrations;
-  experts none (their role is refused before any read). Another party's objective answers 404.
+  organisation is a party to or to the missions they fund (what its results pages and IATI
+  file show: ``figures.common.indicators_of``); a regional coordinator those linked to the
+  requests, missions (as beneficiaries) or agreements (as parties) of its region's member
+  administrations; experts none (their role is refused before any read). Another party's
+  objective answers 404.
 - Indicators: those of the objectives the user reads.
 - Delivery plans (``delivery_plan_for_user``): the secretariat reads every year's, drafted or
   not; everyone else but experts a published plan only (404 before publication).
@@ -82,7 +84,8 @@ def objectives_visible_to(user: User) -> QuerySet[Objective]:
         )
     if user.role == Role.DONOR_FOCAL_POINT:
         parties = AgreementParty.objects.filter(organisation=org).values("agreement_id")
-        return qs.filter(_linked(agreements=parties))
+        funded = Mission.objects.filter(agreements__in=parties).values("id")
+        return qs.filter(_linked(missions=funded, agreements=parties))
     if not org.region:  # a regional coordinator without a region reads nothing
         return qs.none()
     return qs.filter(_serving(Organisation.objects.filter(region=org.region)))

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 
+from renfort.lib.audit import acting_as
 from renfort.results.services.reminders import reminders_send
 
 logger = logging.getLogger(__name__)
@@ -55,5 +56,6 @@ def reminders_schedule(now: datetime.datetime | None = None) -> datetime.datetim
 @task()
 def reminders_daily_task() -> dict[str, int]:
     """Queue tomorrow's run, then send today's reminders (each once)."""
-    reminders_schedule()
-    return reminders_send()
+    with acting_as("task:reminders_daily"):
+        reminders_schedule()
+        return reminders_send()

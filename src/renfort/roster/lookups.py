@@ -3,7 +3,8 @@
 The experts are those ``experts_visible_to`` lets the user see (secretariat and regional
 coordinator: the pool or their region's; member focal point: their own administration's).
 The payload holds a name and the home administration, never an e-mail or other personal
-data. ``?active=1`` leaves out experts no longer active.
+data. ``?active=1`` leaves out experts no longer active; ``?no_login=1`` those who have a
+login (the People page's expert invitation).
 """
 
 from __future__ import annotations
@@ -33,4 +34,6 @@ def experts(request: HttpRequest) -> HttpResponseBase:
     )
     if request.GET.get("active") == "1":
         queryset = queryset.filter(active=True)
+    if request.GET.get("no_login") == "1":
+        queryset = queryset.filter(user__isnull=True)
     return lookup_page(request, queryset, "experts", _text)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.limits import length_checks
 
@@ -99,6 +100,8 @@ class Expert(models.Model):
 
     objects = ExpertQuerySet.as_manager()
 
+    field_history = AuditedHistory()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("expert")
@@ -124,6 +127,8 @@ class Skill(models.Model):
     level = models.PositiveSmallIntegerField(
         _("level"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["topic__name"]
@@ -183,15 +188,41 @@ class Accreditation(models.Model):
         return "current"
 
 
+class CurrentUnavailabilityManager(models.Manager["Unavailability"]):
+    """Periods not withdrawn: the default manager, so every availability read (the rules, the
+    planner's problem, ``expert.unavailable`` and its prefetches) ignores withdrawn ones."""
+
+    def get_queryset(self) -> models.QuerySet[Unavailability]:
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Unavailability(models.Model):
-    """A period in which the expert cannot travel (both ends inclusive)."""
+    """A period in which the expert cannot travel (both ends inclusive). Removing one marks
+    it withdrawn (kept for the audit trail, docs/audit.md); withdrawn periods block nothing."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="unavailable")
     start = models.DateField(_("first day"), validators=[validate_date_in_range])
     end = models.DateField(_("last day"), validators=[validate_date_in_range])
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    field_history = AuditedHistory()
+
+    all_objects = models.Manager()
+    objects = CurrentUnavailabilityManager()
 
     class Meta:
+        # Related managers (``expert.unavailable``) and prefetches use it: withdrawn periods
+        # stay out of every read that does not ask for them by ``all_objects``.
+        default_manager_name = "objects"
         ordering = ["start"]
         verbose_name = _("unavailable period")
         verbose_name_plural = _("unavailable periods")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renfort.accounts.models import Organisation, OrganisationKind, Role, User
+from renfort.lib.audit import create_all
 from renfort.lib.dates import out_of_range
 from renfort.lib.limits import length_errors
 from renfort.roster.models import (
@@ -62,9 +63,23 @@ def _check_skills(skills: Mapping[str, int], errors: dict[str, str]) -> dict[str
 
 
 def _write_skills(expert: Expert, skills: Mapping[str, int], topics: Mapping[str, Topic]) -> None:
-    expert.skills.all().delete()
-    Skill.objects.bulk_create(
-        Skill(expert=expert, topic=topics[code], level=int(level)) for code, level in skills.items()
+    """Make the expert's skills ``skills``: a changed level is saved on its row, so the field
+    history shows the level before and after (docs/audit.md)."""
+    wanted = {topics[code].pk: int(level) for code, level in skills.items()}
+    current = {s.topic_id: s for s in expert.skills.all()}
+    for topic_id, skill in current.items():
+        if topic_id not in wanted:
+            skill.delete()
+        elif skill.level != wanted[topic_id]:
+            skill.level = wanted[topic_id]
+            skill.save(update_fields=["level"])
+    create_all(
+        Skill,
+        (
+            Skill(expert=expert, topic_id=topic_id, level=level)
+            for topic_id, level in wanted.items()
+            if topic_id not in current
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from renfort.roster import views
+from renfort.roster.views.on_behalf import answer_on_behalf
 
 app_name = "roster"
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/release/", views.expert_release, name="expert_release"),
     path("releases/", views.releases, name="releases"),
     path("releases/<int:pk>/", views.release_decide, name="release_decide"),
+    path("releases/<int:pk>/answer/", answer_on_behalf, name="answer_on_behalf"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/unavailable/", views.unavailability_add, name="unavailability_add"),
     path(

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Organisation
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, length_checks
@@ -79,6 +80,8 @@ class Agreement(models.Model):
         through="MissionFunding",
     )
 
+    field_history = AuditedHistory()
+
     class Meta:
         ordering = ["-start", "reference"]
         verbose_name = _("agreement")
@@ -113,6 +116,8 @@ class AgreementParty(models.Model):
     contribution = models.DecimalField(
         _("contribution"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["agreement", "role"]
@@ -154,6 +159,8 @@ class BudgetLine(models.Model):
         _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["agreement", "position", "id"]

@@ -34,6 +34,7 @@ from renfort.agreements.services.common import (
     total,
 )
 from renfort.agreements.services.parties import party_errors
+from renfort.lib.audit import create_all
 from renfort.lib.dates import out_of_range
 from renfort.lib.limits import length_errors
 from renfort.lib.states import transition_error
@@ -128,7 +129,7 @@ def _set_parties(agreement: Agreement, parties: Parties) -> bool:
         for org, role in dict.fromkeys((org, role) for org, role in parties)
         if (org.pk, role) not in current
     ]
-    AgreementParty.objects.bulk_create(added)
+    create_all(AgreementParty, added)
     return bool(gone or added)
 
 

@@ -181,7 +181,7 @@ def test_detail_shows_parties_lines_money_and_funded_missions(client, personas):
     assert "Change the terms and parties" not in body  # the donor reads only
 
 
-def test_detail_links_only_missions_the_user_may_see(client, personas):
+def test_detail_names_and_links_only_missions_the_user_may_see(client, personas):
     senegal = persona_mission(personas)
     agreement = senegal.agreements.get()
     kenya = make_mission(
@@ -192,7 +192,9 @@ def test_detail_links_only_missions_the_user_may_see(client, personas):
     client.force_login(personas.member)  # beneficiary party: sees Senegal's mission only
     body = client.get(reverse(DETAIL, args=[agreement.pk])).content.decode()
     assert reverse("missions:mission_detail", args=[senegal.pk]) in body
-    assert kenya.reference in body
+    # Kenya's mission is funded here too, but nothing of it shows: not even its reference.
+    assert kenya.reference not in body and kenya.title not in body
+    assert "A mission you may not open" in body
     assert reverse("missions:mission_detail", args=[kenya.pk]) not in body
 
 

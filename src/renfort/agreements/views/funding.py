@@ -86,10 +86,12 @@ def budget_line_edit(request: AuthedRequest, pk: int, line_pk: int) -> HttpRespo
 def budget_line_remove(request: AuthedRequest, pk: int, line_pk: int) -> HttpResponseBase:
     agreement = agreement_for_user(request.user, pk)
     line = get_object_or_404(agreement.lines, pk=line_pk)
-    form = BudgetLineForm(initial={"name": line.name, "amount": line.amount})
     try:
         services.budget_line_remove(line=line, by=request.user)
     except ValidationError as exc:
+        # A bound form: add_error needs cleaned_data (an unbound one answered 500).
+        form = BudgetLineForm({"name": line.name, "amount": line.amount})
+        form.is_valid()
         form.add_error(None, exc)
         return render(
             request,

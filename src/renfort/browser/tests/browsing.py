@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped, unused-ignore]
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Locator, Page, Response
 
+from renfort.accounts.two_factor import current_code
 from renfort.browser.tests.preconditions import axe_source
+from renfort.demo.logins import TWO_FACTOR_DEMO_KEY
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORDS = {
@@ -35,6 +38,13 @@ PASSWORDS = {
     "donor": "donor-demo",
     "expert": "expert-demo",
 }
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + (e.sourceFile || "") + ":" + (e.lineNumber || ""));
+});
+"""
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-GB", "fr": "fr-FR"}
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
@@ -155,6 +165,18 @@ class Person:
             ),
         )
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        # A Content Security Policy violation fails the journey, whatever the console calls it;
+        # the page also records each violation event (read by ``check``). Playwright's init
+        # script is the browser's, not the page's: the policy does not apply to it.
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"CSP: {m.text}")
+                if "Content Security Policy" in m.text and m.type != "error"
+                else None
+            ),
+        )
+        page.add_init_script(CSP_LISTENER)
 
     # --- moving around ------------------------------------------------------------------
 
@@ -173,8 +195,40 @@ class Person:
         with page.expect_navigation() as landed:
             page.get_by_role("button", name=exactly(*(say(x, "Sign in") for x in both))).click()
         self.answered(landed.value)
+        if urlsplit(page.url).path == "/accounts/two-factor/":
+            self.second_step()
         self.use_language()
         self.check()
+
+    def second_step(self) -> None:
+        """The secretariat's second step, with the demo's published secret. A code is taken
+        once: a later sign-in in the same 30 seconds uses the next one, and past that waits
+        for a new one."""
+        page = self.page
+        both = ("en", "fr")
+        # The device remembers the last time step it took a code of: aim past it (the device
+        # takes the next step's code too), waiting only when even that one is taken, so that
+        # no code is refused (a refused code is a 400, a console error the journey reports).
+        device = TOTPDevice.objects.get(user__username=self.username, confirmed=True)
+        step = device.step
+        now_t = int(time.time() - device.t0) // step
+        target_t = max(now_t, device.last_t + 1)
+        if target_t > now_t + device.tolerance:
+            time.sleep((target_t - device.tolerance) * step + device.t0 - time.time() + 0.5)
+        for offset in (target_t * step + device.t0 + 1, None):
+            if offset is None:
+                time.sleep(31 - time.time() % 30)
+                offset = time.time()
+            code = current_code(TWO_FACTOR_DEMO_KEY, at=offset)
+            page.get_by_label(labelled(*(say(x, "Code") for x in both))).fill(code)
+            with page.expect_navigation() as landed:
+                page.get_by_role(
+                    "button", name=exactly(*(say(x, "Continue signing in") for x in both))
+                ).click()
+            if urlsplit(page.url).path != "/accounts/two-factor/":
+                self.answered(landed.value)
+                return
+        raise AssertionError(f"the second step refused the demo code of {self.username}")
 
     def use_language(self) -> None:
         """Choose the run's language with the header form (the user keeps it as preference)."""
@@ -256,6 +310,8 @@ class Person:
         problems = self.journey.problems
         problems.extend(f"{where}: {e}" for e in self.errors)
         self.errors.clear()
+        violations = page.evaluate("window.__cspViolations ? window.__cspViolations.splice(0) : []")
+        problems.extend(f"{where}: Content Security Policy violation: {v}" for v in violations)
         key = (self.username, f"{path} {after}")
         if key in self.journey.checked:
             return

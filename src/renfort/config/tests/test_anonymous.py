@@ -19,8 +19,10 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:invitation_accept",  # the invitee's link (accounts/tests/test_views_people.py)
     "accounts:set_language",
     "set_language",
+    "security_txt",  # where to report a vulnerability (RFC 9116)
 }
 SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x"}
 

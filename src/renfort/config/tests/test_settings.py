@@ -82,7 +82,12 @@ print(errors)
 def test_sqlite_file_is_wal_and_concurrent_writers_wait(tmp_path: Path):
     """Four threads increment one row in read-then-write transactions: with IMMEDIATE
     transactions none fails with 'database is locked' and no update is lost."""
-    env = {"RENFORT_VAR": str(tmp_path), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
+    env = {
+        "RENFORT_VAR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "",
+        "DEBUG": "true",
+    }
     out = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
     )

@@ -31,6 +31,8 @@ ALLOWED = {
     # The year's delivery plan (draft, approved, published) and a follow-up action (open, done).
     ("results/services/delivery_plans.py", "delivery_plan_transition"),
     ("results/services/follow_ups.py", "follow_up_done"),
+    # An erasure request (asked, approved, refused): its decision.
+    ("privacy/services.py", "erasure_decide"),
 }
 
 

@@ -10,12 +10,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from renfort.accounts.models import Notification, Organisation, OrganisationKind, Region, User
+from renfort.accounts.two_factor import current_code
 from renfort.agreements.models import Agreement, AgreementKind
 from renfort.assistance.models import Request, RequestStatus
 from renfort.demo.context import anchor_for
-from renfort.demo.logins import Login, login_table
+from renfort.demo.logins import (
+    TWO_FACTOR_DEMO_KEY,
+    TWO_FACTOR_DEMO_LOGINS,
+    Login,
+    login_table,
+)
 from renfort.home.selectors import waiting_for
 from renfort.missions.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -167,7 +174,14 @@ def test_small_demo_shows_every_workflow_within_the_rules(client: Client) -> Non
     for username, password in printed.items():
         browser = Client()
         assert browser.login(username=username, password=password), username
+        if username in TWO_FACTOR_DEMO_LOGINS:  # the secretariat's second step, demo secret
+            assert browser.get(reverse("home")).status_code == 302
+            code = current_code(TWO_FACTOR_DEMO_KEY)
+            response = browser.post(reverse("accounts:two_factor_verify"), {"code": code})
+            assert response.status_code == 302, username
+            TOTPDevice.objects.filter(user__username=username).update(last_t=-1)
         assert browser.get(reverse("home")).status_code == 200
+    assert "renfort totp secretariat" in output
     assert User.objects.get(username="admin").is_superuser
 
     # Each persona has work waiting.

@@ -22,6 +22,7 @@ from renfort.accounts.models import Role, User
 from renfort.agreements.models import Agreement
 from renfort.exports.iati import export_for, split_percentages
 from renfort.missions.models import Mission
+from renfort.testing import sign_in
 
 REPO = Path(__file__).resolve().parents[4]
 IATI_DIR = Path(os.environ.get("RENFORT_IATI_DIR", REPO.parent / "shared" / "iati"))
@@ -189,7 +190,7 @@ def test_download_is_an_xml_attachment(client: Client) -> None:
     build_demo("--small")
     user = User.objects.filter(role=Role.SECRETARIAT_COORDINATOR).order_by("username").first()
     assert user is not None
-    client.force_login(user)
+    sign_in(client, user)  # the demo's secretariat signs in with a second step
     response = client.get(reverse("exports:iati"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")

@@ -84,7 +84,7 @@ def test_nav_for_anonymous_makes_no_query(rf, db, django_assert_num_queries):
     request = rf.get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
-        assert navigation(request) == {"nav_role": "", "nav_unread": 0}
+        assert navigation(request) == {"nav_role": "", "nav_unread": 0, "nav_people": False}
 
 
 @pytest.mark.parametrize(

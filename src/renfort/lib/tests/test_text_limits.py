@@ -17,11 +17,13 @@ APPS = ("accounts", "roster", "assistance", "missions", "agreements", "results")
 
 
 def text_fields() -> list[tuple[type[models.Model], models.Field]]:
-    """The text columns people fill: choice columns hold codes the services check."""
+    """The text columns people fill: choice columns hold codes the services check. The field
+    history's tables (``instance_type``: django-simple-history) only copy checked rows."""
     return [
         (model, field)
         for app in APPS
         for model in apps.get_app_config(app).get_models()
+        if not hasattr(model, "instance_type")
         for field in model._meta.local_concrete_fields
         if isinstance(field, models.CharField | models.TextField) and not field.choices
     ]

@@ -7,11 +7,15 @@ the same lock order as every other change to an expert's commitments (missions/l
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renfort.accounts.models import User
+from renfort.lib.audit import acting_as
 from renfort.lib.dates import out_of_range
 from renfort.lib.limits import length_errors
 from renfort.missions.locking import lock_experts
@@ -68,6 +72,12 @@ def unavailability_add(
 
 
 @transaction.atomic
-def unavailability_remove(*, unavailability: Unavailability) -> None:
-    """Remove an unavailable period."""
-    unavailability.delete()
+def unavailability_remove(*, unavailability: Unavailability, by: User | None = None) -> None:
+    """Withdraw an unavailable period: it is kept, marked withdrawn (by whom, when), for the
+    audit trail, and blocks nothing any more (the default manager leaves it out)."""
+    if unavailability.withdrawn_at is not None:
+        return
+    unavailability.withdrawn_at = timezone.now()
+    unavailability.withdrawn_by = by
+    with acting_as(by) if by is not None else nullcontext():
+        unavailability.save(update_fields=["withdrawn_at", "withdrawn_by"])

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renfort.lib.audit import create_all
 from renfort.missions.locking import lock_mission
 from renfort.missions.models import (
     EDITABLE_MISSION_STATUSES,
@@ -59,9 +60,12 @@ def write_slot(
     topics: Mapping[str, Topic],
 ) -> Slot:
     slot = Slot.objects.create(mission=mission, position=position, category=category)
-    SlotRequirement.objects.bulk_create(
-        SlotRequirement(slot=slot, topic=topics[code], level=int(level))
-        for code, level in requirements.items()
+    create_all(
+        SlotRequirement,
+        (
+            SlotRequirement(slot=slot, topic=topics[code], level=int(level))
+            for code, level in requirements.items()
+        ),
     )
     return slot
 

@@ -238,7 +238,7 @@ def test_the_mission_page_shows_each_assignment_history_in_the_readers_language(
     mission = Assignment.objects.filter(expert=personas.expert)[0].slot.mission
     client.force_login(personas.secretariat)
     url = reverse("missions:mission_detail", args=[mission.pk])
-    with django_assert_max_num_queries(22):  # + the slots' offers
+    with django_assert_max_num_queries(31):  # + the slots' offers, + the field history (9)
         french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Historique" in french
     assert "Mise à disposition refusée par French Customs." in french

@@ -291,6 +291,29 @@ def test_detail_shows_invited_expert_their_mission(client, personas):
     assert response.status_code == 200
 
 
+def test_detail_shows_nothing_of_requests_and_agreements_the_viewer_may_not_open(client, personas):
+    request = make_request(
+        administrations=[personas.admin_a], focal_point=personas.member, title="Hidden request"
+    )
+    mission = persona_mission(personas, requests=[request])
+    agreement = mission.agreements.get()
+    agreement.title = "Hidden agreement"
+    agreement.save(update_fields=["title"])
+    make_assignment(mission.slots.get(), personas.expert, status=AssignmentStatus.INVITED)
+    client.force_login(personas.expert_user)
+    response = client.get(reverse("missions:mission_detail", args=[mission.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for hidden in ("Hidden request", request.reference, "Hidden agreement", agreement.reference):
+        assert hidden not in body
+    assert "A request you may not open" in body and "An agreement you may not open" in body
+    # The member opens both: their titles and links are there.
+    client.force_login(personas.member)
+    body = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
+    assert "Hidden request" in body and "Hidden agreement" in body
+    assert reverse("agreements:agreement_detail", args=[agreement.pk]) in body
+
+
 def test_detail_shows_window_and_secretariat_forms(client, personas):
     mission = persona_mission(personas, window=(next_year(6, 1), next_year(6, 30), 5))
     client.force_login(personas.secretariat)
@@ -313,7 +336,9 @@ def test_detail_queries_stay_bounded(client, personas, django_assert_max_num_que
     # Three of them, whatever the pool: what the rules read to suggest experts (unavailable
     # periods, other missions) and the slots' exclusions; nine for who could staff each slot
     # and what it would take (planning.outlook.mission_outlooks), whatever the pool.
-    with django_assert_max_num_queries(31):  # + the slots' offers (matrix)
+    # + the slots' offers (matrix); + the field history: two queries for each of the four
+    # history tables it reads (mission, slots, requirements, assignments: lib/audit_trail.py).
+    with django_assert_max_num_queries(39):
         response = client.get(reverse("missions:mission_detail", args=[mission.pk]))
     assert response.status_code == 200
 

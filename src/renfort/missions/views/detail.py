@@ -47,6 +47,7 @@ from renfort.missions.models import (
     SlotOffer,
     SlotRequirement,
 )
+from renfort.missions.selectors import assignment_ids_shown_to
 from renfort.missions.views.common import SECRETARIAT
 from renfort.planning.relaxation_requests import mission_outlook_for
 from renfort.planning.slot_counts import slot_form_counts
@@ -378,6 +379,8 @@ def render_detail(
         "slots": slots,
         "kept_out": kept_out,
         "history": mission.history.select_related("by"),
+        # The field history names only the assignments this page shows its reader.
+        "history_only": {"missions.assignment": assignment_ids_shown_to(user, mission)},
         "agreements": mission.agreements.order_by("reference"),
         "visible_agreements": set(
             agreements_visible_to(user).filter(missions=mission).values_list("id", flat=True)

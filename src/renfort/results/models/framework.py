@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renfort.agreements.models import Agreement
 from renfort.assistance.models import Level, Request
+from renfort.lib.audit import AuditedHistory
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
 from renfort.missions.models import Mission
@@ -25,6 +26,8 @@ class Objective(models.Model):
     requests = models.ManyToManyField(Request, related_name="result_objectives", blank=True)
     missions = models.ManyToManyField(Mission, related_name="result_objectives", blank=True)
     agreements = models.ManyToManyField(Agreement, related_name="result_objectives", blank=True)
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["level", "title"]
@@ -61,6 +64,8 @@ class Indicator(models.Model):
     target_date = models.DateField(
         _("target date"), null=True, blank=True, validators=[validate_date_in_range]
     )
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["objective", "name"]
@@ -116,6 +121,8 @@ class IndicatorActual(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    field_history = AuditedHistory()
 
     class Meta:
         ordering = ["indicator", "period_start"]

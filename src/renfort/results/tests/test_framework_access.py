@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 # Who reads each objective of the world (everyone else who reads objectives gets 404;
 # the expert is refused by role, 403).
 READERS = {
-    "senegal": {"secretariat", "regional", "member"},
+    # Linked to Senegal's mission, which the donor's agreement funds.
+    "senegal": {"secretariat", "regional", "member", "donor"},
     "funded": {"secretariat", "regional", "member", "donor"},
     "kenya": {"secretariat", "outsider"},
 }
@@ -132,8 +133,8 @@ def test_anonymous_visitors_sign_in_first(client: Client, world: World) -> None:
 # (page, who gets 200; experts always get 403; everyone else 404 or 403 as listed)
 LADDER = {
     "objective_list": ({"secretariat", "regional", "member", "lender", "donor", "outsider"}, set()),
-    "objective_detail": (READERS["senegal"], {"lender", "donor", "outsider"}),
-    "indicator_detail": (READERS["senegal"], {"lender", "donor", "outsider"}),
+    "objective_detail": (READERS["senegal"], {"lender", "outsider"}),
+    "indicator_detail": (READERS["senegal"], {"lender", "outsider"}),
     "objective_create": ({"secretariat"}, set()),
     "objective_edit": ({"secretariat"}, set()),
     "indicator_create": ({"secretariat"}, set()),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from renfort.accounts.models import User
 from renfort.results.framework_selectors import objectives_visible_to
 from renfort.results.models import DeliveryPlan, DeliveryPlanStatus
+from renfort.testing import sign_in
 
 TODAY = datetime.date(2026, 11, 29)
 
@@ -35,7 +36,7 @@ def test_the_demo_shows_the_framework_and_a_published_plan() -> None:
     client = Client()
     for username in ("secretariat", "regional", "member", "donor"):
         user = User.objects.get(username=username)
-        client.force_login(user)
+        sign_in(client, user)  # the demo's secretariat signs in with a second step
         plan = client.get(reverse("results:delivery_plan_detail", args=[TODAY.year]))
         assert plan.status_code == 200, username
         assert plan.context["counts"].missions > 0

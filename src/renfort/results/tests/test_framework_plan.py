@@ -162,10 +162,10 @@ def test_the_published_plan_links_only_what_the_reader_may_open(
     rows = {m.reference: m for m in response.context["rows"]}
     regional = rows[f"M-{YEAR}-101"]
     assert [o.title for o in regional.result_objectives.all()] == ["Kenyan AEO"]
-    # The donor funds Senegal's mission only, and reads the objectives of its agreement only:
-    # every mission of the plan is listed, only what it may open is linked.
+    # The donor funds Senegal's mission only, and reads the objectives of its agreement and of
+    # the missions it funds: every mission of the plan is listed, only what it may open is linked.
     assert response.context["openable_missions"] == {world.mission.pk}
-    assert response.context["openable_objectives"] == set()
+    assert response.context["openable_objectives"] == {world.senegal.pk}
     body = response.content.decode()
     assert reverse("missions:mission_detail", args=[world.mission.pk]) in body
     assert reverse("missions:mission_detail", args=[regional.pk]) not in body

@@ -110,8 +110,11 @@ def test_profile_update_replaces_skills(personas: Personas) -> None:
 def test_unavailability_add_and_remove(personas: Personas) -> None:
     period = unavailability_add(expert=personas.expert, start=next_year(7, 1), end=next_year(7, 31))
     assert personas.expert.unavailable.count() == 1
-    unavailability_remove(unavailability=period)
+    unavailability_remove(unavailability=period, by=personas.expert_user)
     assert personas.expert.unavailable.count() == 0
+    period.refresh_from_db()  # withdrawn, not deleted
+    assert period.withdrawn_at is not None
+    assert period.withdrawn_by == personas.expert_user
 
 
 @pytest.mark.django_db

@@ -100,7 +100,11 @@ def test_expert_adds_and_removes_an_unavailable_period(client, personas):
     assert "Leave" in client.get(PROFILE).content.decode()
     remove = reverse("roster:unavailability_remove", args=[period.pk])
     assert client.post(remove).status_code == 302
+    # Withdrawn, not deleted: kept for the audit trail, left out of every availability read.
     assert not Unavailability.objects.exists()
+    kept = Unavailability.all_objects.get(pk=period.pk)
+    assert kept.withdrawn_at is not None
+    assert kept.withdrawn_by == personas.expert_user
 
 
 def test_unavailable_period_ending_before_it_starts_is_refused(client, personas):

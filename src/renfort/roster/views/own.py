@@ -108,7 +108,7 @@ def unavailability_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     expert = _own_expert(request)
     period = get_object_or_404(Unavailability, pk=pk, expert=expert)
     try:
-        mission_services.unavailability_remove(unavailability=period)
+        mission_services.unavailability_remove(unavailability=period, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

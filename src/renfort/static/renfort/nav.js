@@ -92,6 +92,13 @@
     document.body.addEventListener("htmx:afterSwap", scrollables);
   }
 
+  // "Print this page" buttons (data-print): a listener here, as the Content Security Policy
+  // refuses inline handlers such as onclick.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setupScrollables);
   } else {

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from renfort.accounts.models import Organisation, User
 from renfort.demo.build import DEFAULT_SEED, build_demo
-from renfort.demo.logins import existing_logins, login_table
+from renfort.demo.logins import existing_logins, login_table, two_factor_help
 from renfort.roster.models import Topic
 
 
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             logins = existing_logins()
             if logins:
                 self.stdout.write(login_table(logins))
+                self.stdout.write(two_factor_help())
             return
         if existing and not options["reset"]:
             raise CommandError(
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {count:5d} {label}")
         self.stdout.write("")
         self.stdout.write(login_table(result.logins))
+        self.stdout.write(two_factor_help())
         self.stdout.write(
             "Serve it with `renfort serve` and sign in at http://127.0.0.1:8000/ "
             "(docs/demo.md has a tour)."
