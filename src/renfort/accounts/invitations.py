@@ -5,9 +5,8 @@ Who may invite whom into which role is one table, ``INVITATION_RULES``, written 
 whose accounts each role sees and deactivates. Every service refuses with a
 ``ValidationError`` naming the field and writes nothing when it refuses.
 
-Lock order: the invitation, then the expert record it links (``invitation_accept``). The
-missions' services lock experts before missions and assignments and never an invitation,
-so the two never wait for each other in a circle.
+Lock order: the invitation, then the expert record (accept; create locks only the expert).
+Missions' services lock experts, then missions, never an invitation: no circle.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,6 +167,7 @@ def invitation_create(
     first_name = (first_name or (expert.first_name if expert is not None else "")).strip()
     last_name = (last_name or (expert.last_name if expert is not None else "")).strip()
     language = invitation_language(language, expert, by)
+    _hold(email, expert)
     errors = {
         field: [message]
         for field, message in (
@@ -200,6 +200,16 @@ def invitation_create(
     mail = invitation_mail(invitation, by, link)
     transaction.on_commit(lambda: send_mail(mail))
     return IssuedInvitation(invitation, token, link)
+
+
+def _hold(email: str, expert: ExpertRecord | None) -> None:
+    """One invitation of an address or an expert at a time (the "one pending" checks): an
+    advisory lock and the expert's row lock on PostgreSQL; SQLite's IMMEDIATE write lock."""
+    if connection.vendor == "postgresql" and email:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"invitation:{email}"])
+    if expert is not None:
+        _expert_model()._default_manager.select_for_update().filter(pk=expert.pk).first()
 
 
 def _role_problem(by: User, role: str, organisation: Organisation) -> tuple[str, str]:

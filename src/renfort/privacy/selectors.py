@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from renfort.accounts.models import Invitation, Notification, Role, User
+from renfort.lib.audit_trail import HistoryEntry, audited_models, object_history
 from renfort.missions.models import (
     KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES,
     Assignment,
@@ -168,8 +169,34 @@ def _assignments(expert: Expert, viewer: User) -> list[dict[str, Any]]:
     return out
 
 
-def _history(expert: Expert) -> dict[str, list[dict[str, Any]]]:
-    """Rows of the field-history tables about the expert (and their login), if any."""
+def _assignment_ids(expert: Expert, viewer: User) -> list[int]:
+    """The expert's assignments whose history the viewer gets: as ``_assignments``."""
+    rows = Assignment.objects.filter(expert=expert, slot__mission__in=missions_visible_to(viewer))
+    if viewer.role != Role.SECRETARIAT_COORDINATOR:
+        rows = rows.filter(status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES)
+    return list(rows.values_list("id", flat=True))
+
+
+def readable_history(expert: Expert, viewer: User, *, limit: int = 500) -> list[HistoryEntry]:
+    """The field history about the expert as the audit trail shows it (who, which field,
+    previous → new value), newest first: their record, skills, unavailability, login and the
+    assignments the viewer may see (lib/audit_trail.py)."""
+    audited = set(audited_models())
+    targets: list[tuple[type[models.Model], dict[str, Any]]] = [
+        (model, {_HISTORY_OF[model]: expert.pk})
+        for model in (Expert, Skill, Accreditation, Unavailability)
+        if model in audited
+    ]
+    if expert.user_id is not None and User in audited:
+        targets.append((User, {"id": expert.user_id}))
+    if Assignment in audited:
+        targets.append((Assignment, {"id__in": _assignment_ids(expert, viewer)}))
+    return object_history(targets, limit=limit)
+
+
+def _history(expert: Expert, viewer: User) -> dict[str, list[dict[str, Any]]]:
+    """Rows of the field-history tables about the expert (and their login), if any; of
+    assignments, those the viewer may see."""
     found: dict[str, list[dict[str, Any]]] = {}
     for hm in history_models():
         kind = hm.instance_type  # type: ignore[attr-defined]
@@ -177,6 +204,8 @@ def _history(expert: Expert) -> dict[str, list[dict[str, Any]]]:
             if expert.user_id is None:
                 continue
             rows = hm._default_manager.filter(id=expert.user_id)
+        elif kind is Assignment:
+            rows = hm._default_manager.filter(id__in=_assignment_ids(expert, viewer))
         elif kind in _HISTORY_OF:
             rows = hm._default_manager.filter(**{_HISTORY_OF[kind]: expert.pk})
         else:
@@ -300,5 +329,5 @@ def expert_data(expert: Expert, viewer: User) -> dict[str, Any]:
             _row(e, "asked_at", "status", "reason", "decided_at", "refusal_reason")
             for e in expert.erasure_requests.all()
         ],
-        "history": _history(expert),
+        "history": _history(expert, viewer),
     }

@@ -31,6 +31,7 @@ from renfort.privacy.selectors import (
     expert_for_privacy,
     open_erasure_request,
     own_expert,
+    readable_history,
 )
 from renfort.roster.models import AccreditationStatus, Category, Expert, ReleaseStatus
 
@@ -66,37 +67,6 @@ def _readable(value: Any, key: str = "") -> Any:
     return value
 
 
-# Columns of a field-history row that say when and how, shown apart or not at all.
-_HISTORY_META = frozenset(
-    {
-        "id",
-        "history_id",
-        "history_date",
-        "history_type",
-        "history_change_reason",
-        "history_actor",
-        "history_user_id",
-    }
-)
-
-
-def _history_rows(history: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The field-history rows as the page shows them: when, then the recorded values."""
-    return [
-        {
-            "label": label,
-            "rows": [
-                {
-                    "at": row.get("history_date"),
-                    "values": {k: v for k, v in row.items() if k not in _HISTORY_META},
-                }
-                for row in rows
-            ],
-        }
-        for label, rows in history.items()
-    ]
-
-
 def _data_page(request: AuthedRequest, expert: Expert) -> HttpResponse:
     data = _readable(expert_data(expert, request.user))
     return render(
@@ -105,7 +75,7 @@ def _data_page(request: AuthedRequest, expert: Expert) -> HttpResponse:
         {
             "expert": expert,
             "data": data,
-            "history": _history_rows(data["history"]),
+            "entries": readable_history(expert, request.user),
             "categories": [
                 str(Category(c).label) for c in data["expert"]["categories"] if c in Category.values
             ],

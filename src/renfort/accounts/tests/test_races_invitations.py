@@ -2,7 +2,9 @@
 
 Threads with their own connections (``missions/tests/racing.py``); on PostgreSQL the
 invitation row's lock serialises them, on SQLite the IMMEDIATE transactions do. Also: an
-expert's record cannot get two logins from two invitations accepted at once.
+expert's record cannot get two logins from two invitations accepted at once; one address or one
+expert is not invited twice by two people at once; a link revoked while it is used either
+opens the account or is revoked, never both.
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ from functools import partial
 import pytest
 
 from renfort.accounts.invitation_models import Invitation
-from renfort.accounts.invitations import invitation_accept, invitation_create
+from renfort.accounts.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
 from renfort.accounts.models import Role, User
 from renfort.missions.tests.racing import race
 from renfort.roster.models import Expert
@@ -76,3 +82,62 @@ def test_two_invitations_of_one_expert_accepted_at_once_give_one_login() -> None
         winner = result.successes[0]
         assert isinstance(winner, User) and expert.user_id == winner.pk
         assert Expert.objects.filter(user__isnull=False, last_name=f"Race{n}").count() == 1
+
+
+def test_one_address_invited_twice_at_once_gets_one_invitation() -> None:
+    p = make_personas()
+    for n in range(ROUNDS):
+        email = f"both{n}@example.org"
+        invite = partial(
+            invitation_create,
+            organisation=p.admin_a,
+            role=Role.MEMBER_FOCAL_POINT,
+            email=email,
+            first_name="Both",
+            last_name=f"Inviters{n}",
+        )
+        result = race(partial(invite, by=p.secretariat), partial(invite, by=p.member))
+        assert not result.unexpected, result.unexpected
+        assert len(result.successes) == 1, result.results
+        (refusal,) = result.refusals
+        assert "email" in refusal.message_dict, refusal.messages
+        assert Invitation.objects.filter(email=email).count() == 1
+
+
+def test_one_expert_invited_twice_at_once_gets_one_invitation() -> None:
+    p = make_personas()
+    for n in range(ROUNDS):
+        expert = make_expert(home_administration=p.admin_b, last_name=f"Twice{n}")
+        invite = partial(invitation_create, by=p.lender, organisation=p.admin_b, role=Role.EXPERT)
+        result = race(
+            partial(invite, expert=expert, email=f"home{n}@example.org"),
+            partial(invite, expert=expert, email=f"work{n}@example.org"),
+        )
+        assert not result.unexpected, result.unexpected
+        assert len(result.successes) == 1, result.results
+        (refusal,) = result.refusals
+        assert "expert" in refusal.message_dict, refusal.messages
+        assert Invitation.objects.filter(expert_id=expert.pk).count() == 1
+
+
+def test_a_link_revoked_while_it_is_used_opens_an_account_or_is_revoked() -> None:
+    p = make_personas()
+    for n in range(ROUNDS):
+        issued = invitation_create(
+            by=p.secretariat,
+            organisation=p.admin_c,
+            role=Role.MEMBER_FOCAL_POINT,
+            email=f"late{n}@example.org",
+            first_name="Late",
+            last_name=f"Revoked{n}",
+        )
+        result = race(
+            partial(invitation_accept, token=issued.token, password=PASSWORD),
+            partial(invitation_revoke, invitation=issued.invitation, by=p.secretariat),
+        )
+        assert not result.unexpected, result.unexpected
+        assert len(result.successes) == 1 and len(result.refusals) == 1, result.results
+        invitation = Invitation.objects.get(pk=issued.invitation.pk)
+        opened = User.objects.filter(username=f"late{n}@example.org").exists()
+        assert (invitation.used_at is not None) == opened
+        assert (invitation.revoked_at is not None) != opened
