@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; echo $$n)
 export RENFORT_HOME := $(CURDIR)
 
-.PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench worker messages clean browser screenshots
+.PHONY: demo test install install-test lint typecheck migrations-check test-sqlite test-postgres bench loadtest worker messages clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,15 @@ test: lint typecheck migrations-check test-sqlite test-postgres
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/renfort bench --real-calendar -o docs/benchmarks.md
+
+# The load benchmark (docs/performance.md, "Load"): starts gunicorn (2 workers, DEBUG off) and a
+# task worker on a free loopback port against DATABASE_URL, 20 people for 1 + 5 minutes, then
+# each page in a closed loop. LOAD_LABEL names the data set (demo, ten-years). DEBUG is set for
+# the client's own process only (it serves nothing); the server it starts runs with DEBUG off.
+LOAD_LABEL ?= demo
+loadtest: install
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL (PostgreSQL) for the load benchmark." >&2; exit 2; }
+	DEBUG=true $(BIN)/renfort loadtest --serve --label $(LOAD_LABEL) $(LOAD_ARGS)
 
 worker: install
 	DEBUG=$${DEBUG:-true} $(BIN)/renfort worker

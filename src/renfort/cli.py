@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
+# `renfort worker` is the project's own worker (operations: django-tasks' db_worker with
+# leases, docs/deploy.md); db_worker stays reachable but takes no lease: use worker.
+ALIASES: dict[str, str] = {}
 # Development words: DEBUG is on for them unless the environment says otherwise (everything
 # else runs with DEBUG off unless DEBUG=true, as production does). `renfort totp` is not one:
 # it must refuse where DEBUG was not asked for.
 DEVELOPMENT = {"serve", "runserver", "makemigrations", "makemessages", "compilemessages"}
 # Words that answer pages or run tasks: each request names its person, each task itself.
-SERVERS = {"serve", "runserver", "db_worker"}
+SERVERS = {"serve", "runserver", "db_worker", "worker"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(bench_main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renfort.config.settings")
-    if args and args[0] in DEVELOPMENT:
+    # `renfort serve --production` is production: DEBUG stays as the environment says.
+    if args and args[0] in DEVELOPMENT and "--production" not in args:
         os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 

@@ -110,7 +110,9 @@ class InviteForm(NamedErrorsForm):
         assert isinstance(expert_field, forms.ModelChoiceField)
         if Role.EXPERT in roles:
             expert_field.queryset = experts_invitable_by(by)
-            expert_field.widget = SearchableSelect("experts", params={"no_login": "1"})
+            expert_field.widget = SearchableSelect(
+                "experts", params={"no_login": "1"}, threshold=30
+            )
             expert_field.widget.choices = expert_field.choices
         else:
             del self.fields["expert"]

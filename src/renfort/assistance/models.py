@@ -111,6 +111,11 @@ class Request(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("request for assistance")
         verbose_name_plural = _("requests for assistance")
+        # The lists, newest first, and the appraisal queue (config/tests/test_query_plans.py).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="request_newest"),
+            models.Index(fields=["status"], name="request_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(preferred_end__gte=models.F("preferred_start")),

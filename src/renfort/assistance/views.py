@@ -52,7 +52,10 @@ SEES_REQUESTS = (
     Role.DONOR_FOCAL_POINT,
 )
 PAGE_SIZE = 50
-QUEUE_PAGE_SIZE = 100
+QUEUE_PAGE_SIZE = 50
+# Possible duplicates named on a queue row, and on a request's page (docs/ui.md, "Long lists").
+QUEUE_DUPLICATES_SHOWN = 3
+DUPLICATES_SHOWN = 20
 
 
 # --- every role that sees requests ----------------------------------------------------------
@@ -126,7 +129,7 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         duplicates = list(
             request_duplicates(request=req)
             .filter(pk__in=requests_visible_to(user).values("pk"))
-            .order_by("created_at", "id")
+            .order_by("created_at", "id")[: DUPLICATES_SHOWN + 1]
         )
     return {
         **consultation_panel(user, req),
@@ -134,7 +137,8 @@ def _detail_context(request: AuthedRequest, req: Request) -> dict[str, Any]:
         # The requesting administration may still change or withdraw it.
         "can_change": user.role == Role.MEMBER_FOCAL_POINT
         and request_change_refusal(request=req, by=user) is None,
-        "duplicates": duplicates,
+        "duplicates": duplicates[:DUPLICATES_SHOWN],
+        "more_duplicates": len(duplicates) > DUPLICATES_SHOWN,
         "administrations": list(req.administrations.all()),
         "topics": list(req.topics.all()),
         "history": history,
@@ -232,14 +236,17 @@ def _queue() -> QuerySet[Request]:
 def attach_duplicates(rows: list[Request]) -> None:
     """Set ``possible_duplicates`` on each request of a page (a bounded number of queries)."""
     dupes = duplicate_request_ids(rows)
-    wanted = {pk for ids in dupes.values() for pk in ids}
+    wanted = {pk for ids in dupes.values() for pk in ids[:QUEUE_DUPLICATES_SHOWN]}
     found = {
         r.pk: r for r in Request.objects.filter(pk__in=wanted).only("pk", "reference", "status")
     }
     for r in rows:
+        ids = dupes.get(r.pk, [])
+        # A few on the row; the request's page lists more (bounded too).
         r.possible_duplicates = [  # type: ignore[attr-defined]
-            found[pk] for pk in dupes.get(r.pk, []) if pk in found
+            found[pk] for pk in ids[:QUEUE_DUPLICATES_SHOWN] if pk in found
         ]
+        r.more_duplicates = max(len(ids) - QUEUE_DUPLICATES_SHOWN, 0)  # type: ignore[attr-defined]
 
 
 @role_required(Role.SECRETARIAT_COORDINATOR)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,7 +32,11 @@ from renfort.calendars.selectors import (
 from renfort.missions.eligibility import travel_days
 
 ALL_ROLES = tuple(Role.values)
-MAX_TIMELINE_DAYS = 731
+# The timeline caps the period it shows and pages its rows, so that its page weighs what one
+# period of experts weighs, whatever the years of history or the size of the pool
+# (docs/ui.md, "Long lists").
+MAX_TIMELINE_MONTHS = 6
+TIMELINE_ROWS = 40
 
 
 @role_required(*ALL_ROLES)
@@ -64,9 +69,10 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     )
     if end < start:
         start, end = default_start, default_end
-    if (end - start).days >= MAX_TIMELINE_DAYS:
-        end = start + datetime.timedelta(days=MAX_TIMELINE_DAYS - 1)
-        messages.info(request, _("The timeline shows at most two years at a time."))
+    last = layout.add_months(start, MAX_TIMELINE_MONTHS) - datetime.timedelta(days=1)
+    if end > last:
+        end = last
+        messages.info(request, _("The timeline shows at most six months at a time."))
     group = data.get("group") or default_group
     span = end - start + datetime.timedelta(days=1)
     scope = CalendarScope.from_query(request.GET)
@@ -86,10 +92,20 @@ def timeline(request: AuthedRequest) -> HttpResponse:
         unstaffed_label=_("Unstaffed slots"),
     )
     today_left = layout.place((today, today), start, end)[0] if start <= today <= end else None
+    page = Paginator(result.rows, TIMELINE_ROWS).get_page(request.GET.get("page"))
+    # The details tell of the missions on this page's rows, and on the first page of those
+    # on no row (their experts hidden from the viewer).
+    shown = {bar.mission.id for row in page.object_list for bar in row.bars}
+    if page.number == 1:
+        placed = {bar.mission.id for row in result.rows for bar in row.bars}
+        shown |= {m.id for m in rows if m.id not in placed}
     context = {
         "form": form,
         "timeline": result,
-        "details": layout.mission_details(rows, assignments, start, end),
+        "page": page,
+        "details": layout.mission_details(
+            [m for m in rows if m.id in shown], assignments, start, end
+        ),
         "group": group,
         "groupings": [
             (layout.GROUP_BY_EXPERT, _("Expert"), _("By expert")),

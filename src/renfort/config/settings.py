@@ -16,6 +16,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from renfort.lib.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The project root (holding var/) is the current directory unless RENFORT_HOME says otherwise,
 # so an installed package still keeps its data beside the checkout that runs it.
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the access log times and ids every request, static files and redirects too.
+    "renfort.lib.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "renfort.lib.headers.PermissionsPolicyMiddleware",
@@ -239,6 +243,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Renfort <renfort@localhost>")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `renfort worker` leases each task it runs (operations/leases.py, docs/deploy.md): renewed every
+# third of TASK_LEASE_SECONDS while the task runs; a task whose lease expired (its worker was
+# killed) is put back, and fails after TASK_MAX_ATTEMPTS workers died running it.
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
+
+# One cache shared by every process and machine (docs/deploy.md): a table in the database
+# (`renfort createcachetable`, run by `renfort migrate`'s companion steps), or Redis when
+# REDIS_URL is set. Never the per-process memory cache: what one process caches, all must see.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "renfort_cache",
+        }
+    }
 
 # Cookies: Secure in production (HTTPS), never read by JavaScript (htmx sends the CSRF token
 # from the page's hx-headers, not from the cookie), SameSite=Lax (links from mail still work).
@@ -253,6 +280,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # HTTPS only in production: redirect, and tell browsers to remember it (HSTS).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes the health endpoint over plain HTTP, behind the TLS it ends.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -290,12 +319,12 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs go to standard error: JSON lines (lib/logs.py: time, level, logger, message, request id;
+# one access-log line per request) unless LOG_FORMAT=text, the default when DEBUG is on.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+LOGGING = logging_config(
+    json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "WARNING")
+)
 
 # Planner defaults used by the web workflow.
 PLANNER_TIME_LIMIT_S = float(os.environ.get("PLANNER_TIME_LIMIT_S", "10"))
@@ -311,7 +340,36 @@ PLANNER_RELAXATIONS_ON_READ = True
 # (docs/benchmarks.md, "Browser runs on the demo"). `renfort plan` keeps its own stall rule.
 PLANNER_STALL_S = float(os.environ.get("PLANNER_STALL_S", "0.5"))
 PLANNER_TIE_BREAK_S = float(os.environ.get("PLANNER_TIE_BREAK_S", "1.5"))
-WHITENOISE_USE_FINDERS = True
+# Old planner runs (docs/planner-web.md, "Old runs"): a finished run started more than
+# PLANNER_RUN_RETENTION_DAYS ago is deleted (0 keeps every run), but the PLANNER_RUNS_KEPT newest.
+PLANNER_RUN_RETENTION_DAYS = int(os.environ.get("PLANNER_RUN_RETENTION_DAYS", "90"))
+PLANNER_RUNS_KEPT = int(os.environ.get("PLANNER_RUNS_KEPT", "20"))
+# Static files: in development WhiteNoise finds them in the apps; in production they are
+# collected (`renfort collectstatic`, run by `renfort serve --production`) with hashed names and
+# compressed copies, served by WhiteNoise with far-future cache headers (docs/deploy.md).
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Uploaded files (agreement documents, exports) on several machines: a volume every machine
+# mounts at MEDIA_ROOT, or an S3-compatible store when MEDIA_S3_BUCKET is set (django-storages,
+# `pip install 'renfort[s3]'`; credentials from the usual AWS_* variables; docs/deploy.md).
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # IATI export (docs/iati.md): the reporting organisation's IATI identifier and type (40:
 # multilateral), and the address naming the project's own topic vocabulary (sector vocabulary 99).

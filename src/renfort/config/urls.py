@@ -5,6 +5,7 @@ from renfort.accounts import lookups as organisation_lookups
 from renfort.accounts import security_views
 from renfort.home import audit_views
 from renfort.home import views as home_views
+from renfort.operations import views as operations_views
 from renfort.roster import lookups as expert_lookups
 
 # The endpoints behind lib/widgets.SearchableSelect: JSON, for signed-in users.
@@ -33,4 +34,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(".well-known/security.txt", security_views.security_txt, name="security_txt"),
+    # For the proxy and the orchestrator: 200 or 503, anonymous (docs/deploy.md).
+    path("health/", operations_views.health, name="health"),
 ]

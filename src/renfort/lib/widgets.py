@@ -59,6 +59,10 @@ class Lookup:
 LOOKUPS: dict[str, Lookup] = {
     "organisations": Lookup("lookups:organisations", ("name", "short_name"), "country"),
     "experts": Lookup("lookups:experts", ("first_name", "last_name")),
+    # A slot's staffing forms (missions/views/lookups.py): who fits the slot first.
+    "slot_experts": Lookup("missions:slot_experts", ("first_name", "last_name")),
+    # The planner's new-run form (planning/lookups.py): secretariat only.
+    "plannable_missions": Lookup("planner:plannable_missions", ("reference", "title")),
 }
 
 

@@ -8,12 +8,15 @@ form); ``tests/test_rule_home.py`` compares the lists with ``rules.assignment_pr
 
 from __future__ import annotations
 
+import datetime
+import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from renfort.missions.eligibility import (
     Booking,
@@ -25,6 +28,8 @@ from renfort.missions.eligibility import (
     crew_of,
     exclusions_of,
     expert_misses,
+    needs_of,
+    qualified_experts,
     slot_facts,
     travel_days,
 )
@@ -42,10 +47,11 @@ class Pool:
     bookings: dict[int, list[Booking]] = field(default_factory=dict)
 
 
-def expert_pool(qs: QuerySet[Expert] | None = None) -> Pool:
+def expert_pool(qs: QuerySet[Expert] | None = None, *, since: datetime.date | None = None) -> Pool:
     """The active experts (of ``qs``), loaded once per page for the assign, swap and offer
     forms: four queries whatever their number (experts, skills as plain tuples, unavailable
-    periods, other missions)."""
+    periods, other missions). ``since``: the first day the forms' rules read (periods and
+    yearly days); the bookings that end earlier are left out (``bookings_of``)."""
     active = (Expert.objects.all() if qs is None else qs).filter(active=True)
     experts = list(active.select_related("home_administration").order_by("last_name", "first_name"))
     if not experts:
@@ -62,8 +68,32 @@ def expert_pool(qs: QuerySet[Expert] | None = None) -> Pool:
         experts=experts,
         facts={e.pk: ExpertFacts.of(e, levels.get(e.pk, {})) for e in experts},
         unavailable=unavailable,
-        bookings=bookings_of(e.pk for e in experts),
+        bookings=bookings_of((e.pk for e in experts), since=since),
     )
+
+
+def first_day(slots: Sequence[Slot]) -> datetime.date | None:
+    """January 1st of the first year the slots' missions (dates or window) touch: the
+    availability rule reads no booking that ends before (overlaps, yearly released days).
+    None when a mission has neither dates nor a window."""
+    days = [s.mission.start or s.mission.window_start for s in slots]
+    if not days or any(d is None for d in days):
+        return None
+    return datetime.date(min(d for d in days if d is not None).year, 1, 1)
+
+
+def slots_pool(slots: Sequence[Slot], beneficiaries: Iterable[Any] | None = None) -> Pool:
+    """The pool cut to what a page of ``slots`` can suggest: the experts whose profile fits at
+    least one slot (``qualified_experts``: the pool and profile rules in SQL, the same rules
+    ``candidates`` applies), with their bookings from the slots' first year on. Others are
+    found by name (the pool search) and checked by the service. ``beneficiaries``: the
+    missions' (one mission's page), else each slot's mission's."""
+    if not slots:
+        return Pool()
+    orgs = None if beneficiaries is None else list(beneficiaries)
+    fits = [qualified_experts(needs_of(slot, orgs)).values("pk") for slot in slots]
+    qs = Expert.objects.filter(reduce(operator.or_, (Q(pk__in=f) for f in fits)))
+    return expert_pool(qs, since=first_day(slots))
 
 
 def candidates(
@@ -121,12 +151,13 @@ def slot_candidates(
 ) -> tuple[list[Expert], set[int]]:
     """``candidates`` for one slot, with its mission's beneficiaries, crew and exclusions
     loaded here: the form of a single slot (assign, swap, exclude, offer). ``pool`` defaults
-    to the whole active pool."""
+    to the experts whose profile fits the slot (``slots_pool``)."""
     mission_id = slot.mission_id
+    beneficiaries = list(slot.mission.beneficiaries.all())
     return candidates(
         slot,
-        expert_pool() if pool is None else pool,
-        beneficiaries=slot.mission.beneficiaries.all(),
+        slots_pool([slot], beneficiaries) if pool is None else pool,
+        beneficiaries=beneficiaries,
         crew=crew_of([mission_id]).get(mission_id, []),
         excluded=exclusions_of([mission_id]),
         exclude=exclude,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
+from django.db.models import Q
 from django.utils import timezone
 
 from renfort.missions.models import (
@@ -308,9 +309,14 @@ def crew_of(mission_ids: Iterable[int], *, exclude: int | None = None) -> dict[i
 
 
 def bookings_of(
-    expert_ids: Iterable[int], *, exclude_missions: Iterable[int] = ()
+    expert_ids: Iterable[int],
+    *,
+    exclude_missions: Iterable[int] = (),
+    since: datetime.date | None = None,
 ) -> dict[int, list[Booking]]:
-    """The experts' bookings (one per mission), by expert: one query."""
+    """The experts' bookings (one per mission), by expert: one query. ``since``: only the
+    missions still running on or after that day (or without dates), for a reader that checks
+    periods and yearly days from then on (a page of slots: its history does not count)."""
     rows = (
         Assignment.objects.holding_time()
         .filter(expert_id__in=list(expert_ids))
@@ -318,6 +324,8 @@ def bookings_of(
         .select_related("slot__mission")
         .order_by("pk")
     )
+    if since is not None:
+        rows = rows.filter(Q(slot__mission__end__gte=since) | Q(slot__mission__end__isnull=True))
     bookings: dict[int, list[Booking]] = defaultdict(list)
     for a in rows:
         mission = a.slot.mission

@@ -178,11 +178,13 @@ class ExpertChoiceForm(NamedErrorsForm):
         *args: Any,
         experts: Sequence[Expert] = (),
         suggested: Collection[int] = (),
+        slot_id: int | None = None,
         **kwargs: Any,
     ) -> None:
         """``experts``: those of the slot's category; ``suggested``: ids of those whom every
         rule accepts (``missions.candidates``), listed first (at most ``SUGGESTIONS`` when the
-        form can search the pool)."""
+        form can search the pool). ``slot_id``: the pool search lists those who fit that slot
+        first (``missions:slot_experts``)."""
         super().__init__(*args, **kwargs)
         self.experts = {e.pk: e for e in experts}
         # Every expert the rules accept, listed or not (``tests/test_rule_home.py``).
@@ -208,17 +210,34 @@ class ExpertChoiceForm(NamedErrorsForm):
         # Accept any expert of the category; show only the chosen few.
         field.choices = [("", ""), *(option(e) for e in experts)]
         field.widget.choices = choices
+        if self.searchable:
+            # ``experts`` are those whose profile fits (``candidates.slots_pool``); any other
+            # expert of the pool is taken too and the service names the rule it breaks.
+            field.valid_value = lambda value: True  # type: ignore[method-assign]
         if not self.searchable:
             del self.fields["other"]
+        elif slot_id is not None:
+            search = self.fields["other"].widget
+            assert isinstance(search, PoolSearch)
+            search.lookup, search.params = "slot_experts", {"slot": slot_id}
 
     def clean_expert(self) -> Expert | None:
         pk = self.cleaned_data.get("expert")
         if pk is None or pk == "":
             return None
         try:
-            return self.experts[int(pk)]
-        except (KeyError, ValueError) as exc:
+            key = int(pk)
+        except ValueError as exc:
             raise ValidationError(_("Choose an expert from the list.")) from exc
+        if key in self.experts:
+            return self.experts[key]
+        if self.searchable:
+            other = self.fields["other"]
+            assert isinstance(other, forms.ModelChoiceField)
+            found = other.queryset.filter(pk=key).first()  # type: ignore[union-attr]
+            if found is not None:
+                return found
+        raise ValidationError(_("Choose an expert from the list."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -242,10 +261,25 @@ class SwapForm(ExpertChoiceForm):
     pass
 
 
+# An administration with more experts of a slot's category than this offers them through the
+# suggestions and a search by name, as the secretariat does (docs/ui.md, "Long lists").
+OFFER_LIST_MAX = 30
+
+
 class OfferForm(ExpertChoiceForm):
-    """A lending administration offers one of its own experts: the list holds them all."""
+    """A lending administration offers one of its own experts: the list holds them all, or,
+    above ``OFFER_LIST_MAX``, the suggestions and a search among them by name."""
 
     searchable = False
+
+    def __init__(self, *args: Any, experts: Sequence[Expert] = (), **kwargs: Any) -> None:
+        self.searchable = len(experts) > OFFER_LIST_MAX
+        super().__init__(*args, experts=experts, **kwargs)
+        if self.searchable:
+            other = self.fields["other"]
+            assert isinstance(other, forms.ModelChoiceField)
+            # Only the administration's own experts, whatever is typed.
+            other.queryset = other.queryset.filter(pk__in=[e.pk for e in experts])  # type: ignore[union-attr]
 
 
 class ExcludeForm(ExpertChoiceForm):

@@ -16,6 +16,7 @@ from renfort.lib.dates import validate_date_in_range
 from renfort.lib.history import StatusChangeBase
 from renfort.lib.limits import LONG_TEXT, SHORT_TEXT, length_checks
 from renfort.lib.messages import CODE_MAX, render
+from renfort.missions.indexes import AssignmentIndexes, MissionIndexes  # their Meta.indexes
 from renfort.missions.offer_models import SlotOffer  # noqa: F401  (its own module)
 from renfort.missions.terms_models import TermsConfirmation  # noqa: F401  (its own module)
 from renfort.roster.models import Category, Expert, ReleaseStatus, Topic
@@ -157,7 +158,7 @@ class Mission(models.Model):
 
     field_history = AuditedHistory()
 
-    class Meta:
+    class Meta(MissionIndexes):
         ordering = ["start", "window_start", "reference"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
@@ -389,7 +390,7 @@ class Assignment(models.Model):
 
     field_history = AuditedHistory()
 
-    class Meta:
+    class Meta(AssignmentIndexes):
         ordering = ["slot", "-created_at"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")

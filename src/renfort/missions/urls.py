@@ -1,10 +1,12 @@
 from django.urls import path
 
-from renfort.missions.views import changes, matrix, missions, staffing, terms
+from renfort.missions.views import changes, lookups, matrix, missions, staffing, terms
 
 app_name = "missions"
 urlpatterns = [
     path("", missions.mission_list, name="mission_list"),
+    # JSON: the experts of a slot's assign, swap and exclude forms (SearchableSelect).
+    path("slot-experts/", lookups.slot_experts, name="slot_experts"),
     path("<int:pk>/", missions.mission_detail, name="mission_detail"),
     path("<int:pk>/status/", missions.mission_transition, name="mission_transition"),
     path("<int:pk>/dates/", missions.mission_set_dates, name="mission_set_dates"),

@@ -13,6 +13,7 @@ from renfort.lib.countries import country_name
 from renfort.lib.dates import validate_date_in_range
 from renfort.lib.forms import NamedErrorsForm
 from renfort.lib.languages import language_name
+from renfort.lib.widgets import SearchableSelectMultiple
 from renfort.missions.models import Mission
 from renfort.planning.problem import plannable_missions
 from renfort.planning.services import TIME_LIMIT_RANGE
@@ -23,14 +24,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def mission_label(obj: Mission) -> str:
+    """A plannable mission as the new-run form names it: reference, title, status, dates."""
+    when = (
+        f"{obj.start:%Y-%m-%d}..{obj.end:%Y-%m-%d}"
+        if obj.start and obj.end
+        else f"{obj.duration_days} d in {obj.window_start:%Y-%m-%d}..{obj.window_end:%Y-%m-%d}"
+    )
+    return f"{obj.reference} · {obj.title} · {obj.get_status_display()} · {when}"
+
+
 class MissionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Mission) -> str:
-        when = (
-            f"{obj.start:%Y-%m-%d}..{obj.end:%Y-%m-%d}"
-            if obj.start and obj.end
-            else f"{obj.duration_days} d in {obj.window_start:%Y-%m-%d}..{obj.window_end:%Y-%m-%d}"
-        )
-        return f"{obj.reference} · {obj.title} · {obj.get_status_display()} · {when}"
+        return mission_label(obj)
 
 
 class RunCreateForm(NamedErrorsForm):
@@ -45,8 +51,13 @@ class RunCreateForm(NamedErrorsForm):
         label=_("Missions"),
         queryset=Mission.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Draft, planned and scheduled missions with expert slots."),
+        # Searched on the server: the form never lists every plannable mission (a plain
+        # list of checkboxes up to the widget's threshold, 200).
+        widget=SearchableSelectMultiple("plannable_missions"),
+        help_text=_(
+            "Draft, planned and scheduled missions with expert slots: type a reference or "
+            "words of the title. Missions in the period below are planned without being chosen."
+        ),
     )
     period_start = forms.DateField(
         label=_("Period from"),

@@ -21,6 +21,9 @@ from renfort.roster.models import Category, Topic
 
 PAGE_SIZE = 25
 MISSIONS_SHOWN = 10  # references listed per profile; the count says how many in all
+# A profile's missions looked at for the MISSIONS_SHOWN the user may see: a page reads at most
+# PAGE_SIZE x MISSIONS_CHECKED mission rows, however many missions a profile would staff.
+MISSIONS_CHECKED = 100
 
 
 @dataclass
@@ -76,7 +79,7 @@ def pool_gaps_page(user: User, page_number: str | int | None) -> GapsPage:
     org_ids = {org for g in gaps for org, _n in g.near}
     # Full names: a short name is often a country code ("DE"), not what people call it.
     orgs = {o.pk: o.name for o in Organisation.objects.filter(pk__in=org_ids).only("pk", "name")}
-    mission_ids = {pk for g in gaps for pk, _ref in g.missions}
+    mission_ids = {pk for g in gaps for pk, _ref in g.missions[:MISSIONS_CHECKED]}
     visible = dict(missions_visible_to(user).filter(pk__in=mission_ids).values_list("pk", "title"))
     for gap in gaps:
         result.rows.append(
@@ -84,9 +87,11 @@ def pool_gaps_page(user: User, page_number: str | int | None) -> GapsPage:
                 gap=gap,
                 category_label=_category_label(gap.category),
                 requirements=[(topics.get(code, code), level) for code, level in gap.requirements],
-                missions=[(pk, ref, visible[pk]) for pk, ref in gap.missions if pk in visible][
-                    :MISSIONS_SHOWN
-                ],
+                missions=[
+                    (pk, ref, visible[pk])
+                    for pk, ref in gap.missions[:MISSIONS_CHECKED]
+                    if pk in visible
+                ][:MISSIONS_SHOWN],
                 near=[(orgs[org], n) for org, n in gap.near if org in orgs],
                 month=_month(gap.month),
             )

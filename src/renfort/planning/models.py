@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
 from renfort.lib.dates import validate_date_in_range
@@ -17,6 +20,26 @@ class PlannerRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class PlannerRunQuerySet(models.QuerySet["PlannerRun"]):
+    def prunable(self, cutoff: datetime.datetime, keep: int | None = None) -> PlannerRunQuerySet:
+        """The runs the retention rule deletes (docs/planner-web.md, "Old runs"): finished
+        runs started before ``cutoff``, except the ``keep`` newest finished runs
+        (``PLANNER_RUNS_KEPT``) and the runs a queued or running run re-plans. Queued and
+        running runs are never deleted. A fixed number of queries."""
+        keep = int(settings.PLANNER_RUNS_KEPT) if keep is None else keep
+        finished = self.filter(status__in=(PlannerRunStatus.DONE, PlannerRunStatus.FAILED))
+        newest = list(finished.order_by("-created_at", "-pk").values_list("pk", flat=True)[:keep])
+        replanned = [
+            int(v)
+            for v in self.exclude(status__in=(PlannerRunStatus.DONE, PlannerRunStatus.FAILED))
+            .annotate(previous=KT("plan__previous_run"))
+            .exclude(previous=None)
+            .values_list("previous", flat=True)
+            if str(v).isdigit()
+        ]
+        return finished.filter(created_at__lt=cutoff).exclude(pk__in=[*newest, *replanned])
 
 
 class PlannerRun(models.Model):
@@ -45,6 +68,24 @@ class PlannerRun(models.Model):
     error_code = models.CharField(_("error code"), max_length=CODE_MAX, blank=True, default="")
     error_params = models.JSONField(_("error parameters"), default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The run's summary, stored when it finishes (``run_summary.summary_set``) so that the run
+    # list reads no plan: missions in the run (the chosen ones until the plan is stored),
+    # missions staffed, experts proposed (slots filled), the objective and its proven bound,
+    # the plan's status ("optimal", "feasible", ...) and seconds from start to result.
+    mission_count = models.PositiveIntegerField(_("missions"), default=0)
+    staffed_count = models.PositiveIntegerField(_("missions staffed"), null=True, blank=True)
+    proposal_count = models.PositiveIntegerField(_("slots filled"), null=True, blank=True)
+    objective = models.IntegerField(_("objective"), null=True, blank=True)
+    objective_bound = models.IntegerField(_("objective bound"), null=True, blank=True)
+    plan_status = models.CharField(_("plan status"), max_length=16, blank=True, default="")
+    duration_s = models.FloatField(_("duration (s)"), null=True, blank=True)
+    # The size of the stored problem, counted when the worker builds it (None until then), so
+    # that the run's page need not read the problem (the pool as it was: megabytes).
+    problem_mission_count = models.PositiveIntegerField(null=True, blank=True)
+    problem_expert_count = models.PositiveIntegerField(null=True, blank=True)
+    problem_pinned_count = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = PlannerRunQuerySet.as_manager()
 
     class Meta:
         # The model moved here from the missions app; its tables (and the M2M table
@@ -53,7 +94,8 @@ class PlannerRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("planner run")
         verbose_name_plural = _("planner runs")
-        constraints = length_checks(error_code=CODE_MAX)
+        constraints = length_checks(error_code=CODE_MAX, plan_status=16)
+        indexes = [models.Index(fields=["-created_at", "-id"], name="plannerrun_created_idx")]
 
     def __str__(self) -> str:
         return f"Planner run {self.pk} ({self.status})"
@@ -67,7 +109,7 @@ class PlannerRun(models.Model):
     @property
     def building(self) -> bool:
         """The worker is building the problem (it is stored before the planner starts)."""
-        return self.status == PlannerRunStatus.RUNNING and not self.problem
+        return self.status == PlannerRunStatus.RUNNING and self.problem_mission_count is None
 
 
 class PoolGapSnapshot(models.Model):

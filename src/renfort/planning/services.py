@@ -28,14 +28,8 @@ from renfort.missions.locking import lock_mission_commitments
 from renfort.missions.models import Assignment, AssignmentSource, AssignmentStatus, Mission, Slot
 from renfort.planning.models import PlannerRun, PlannerRunStatus
 from renfort.planning.problem import fit_explanation, missions_for_run, topic_names
-from renfort.planning.selectors import (
-    MissionReview,
-    Proposal,
-    ProposalState,
-    date_or_none,
-    proposal_for_slot,
-    run_review,
-)
+from renfort.planning.review_selectors import MissionReview, Proposal, ProposalState, run_review
+from renfort.planning.selectors import date_or_none, proposal_for_slot
 from renfort.planning.tasks import planner_run_task
 from renfort.roster.models import Expert
 
@@ -107,6 +101,7 @@ def planner_run_create(
         period_end=period_end,
         time_limit_s=limit,
         plan=seed,
+        mission_count=len(chosen),
     )
     run.missions.set(chosen)
     return run

@@ -2,7 +2,7 @@
 plan or the failure.
 
 ``planner_run_execute`` is the background task's one call (``tasks.planner_run_task``). The
-stored plan is the planner's answer plus our review keys (see ``selectors``).
+stored plan is the planner's answer plus our review keys (see ``review_selectors``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ from renfort.planning.problem import (
 )
 from renfort.planning.records import beneficiary_names
 from renfort.planning.run_messages import left_out
+from renfort.planning.run_summary import (
+    PROBLEM_COUNT_FIELDS,
+    SUMMARY_FIELDS,
+    problem_counts_set,
+    summary_set,
+)
 
 # Why a run failed: a ``planning.run.*`` code and its parameters (``run_messages``).
 Failure = tuple[str, dict[str, Any]]
@@ -102,8 +108,9 @@ def plan_apply(*, run: PlannerRun, plan: Mapping[str, Any], progress: list[Any])
         # review renders an infeasible plan's ``error_codes`` instead, with names).
         code = "infeasible" if plan.get("status") == "infeasible" else "refused"
         _failure_set(run, (f"planning.run.{code}", {"detail": "; ".join(plan.get("errors", []))}))
+    summary_set(run)
     fields = ["plan", "progress", "finished_at", "status", "error", "error_code", "error_params"]
-    run.save(update_fields=fields)
+    run.save(update_fields=fields + SUMMARY_FIELDS)
     return run
 
 
@@ -132,7 +139,9 @@ def _fit_message(
     return None if fit is None else ("assignment.fit", fit)
 
 
-def planner_run_execute(*, run_id: int, waiting: bool = True) -> PlannerRun | None:
+def planner_run_execute(
+    *, run_id: int, waiting: bool = True, resume: bool = False
+) -> PlannerRun | None:
     """Build a queued run's problem, solve it recording progress, then store the plan or the
     failure.
 
@@ -141,14 +150,17 @@ def planner_run_execute(*, run_id: int, waiting: bool = True) -> PlannerRun | No
     shows "building the problem" meanwhile. ``waiting``: someone waits on the page, so the
     tie-breaks stop early (``PLANNER_STALL_S``, ``PLANNER_TIE_BREAK_S``); the command line
     passes False and keeps the planner's own stall rule. Never raises for a failed build or
-    solve: the error goes on the run, in words, where the user sees it.
+    solve: the error goes on the run, in words, where the user sees it. ``resume``: the task's
+    earlier attempt died with its worker (its lease expired), so a run still RUNNING is taken
+    over and solved again from the start; a finished run is left alone.
     """
     run = PlannerRun.objects.filter(pk=run_id).first()
     if run is None:
         logger.warning("planner run %s vanished before it started", run_id)
         return None
     # Claim the run: a second worker (or a task run twice) finds it no longer queued.
-    claimed = PlannerRun.objects.filter(pk=run_id, status=PlannerRunStatus.QUEUED).update(
+    claimable = [PlannerRunStatus.QUEUED, *([PlannerRunStatus.RUNNING] if resume else [])]
+    claimed = PlannerRun.objects.filter(pk=run_id, status__in=claimable).update(
         status=PlannerRunStatus.RUNNING
     )
     if not claimed:
@@ -177,8 +189,12 @@ def planner_run_execute(*, run_id: int, waiting: bool = True) -> PlannerRun | No
     _failure_set(run, failure)
     run.progress = recorder.points
     run.finished_at = timezone.now()
+    summary_set(run)
     run.save(
-        update_fields=["status", "error", "error_code", "error_params", "progress", "finished_at"]
+        update_fields=[
+            *("status", "error", "error_code", "error_params", "progress", "finished_at"),
+            *SUMMARY_FIELDS,
+        ]
     )
     return run
 
@@ -225,7 +241,8 @@ def _problem_store(run: PlannerRun) -> Failure | None:
     # What the run was asked stays until the plan replaces it, for a "try again".
     seed = {k: run.plan[k] for k in ("previous_run", "pins") if run.plan.get(k)}
     run.problem, run.plan = built.problem, {"left_out": out, **seed}
-    run.save(update_fields=["problem", "plan"])
+    problem_counts_set(run)
+    run.save(update_fields=["problem", "plan", *PROBLEM_COUNT_FIELDS])
     if not built.problem["missions"]:
         if not out:
             return "planning.run.empty", {}

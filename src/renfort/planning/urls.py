@@ -1,12 +1,13 @@
 from django.urls import path
 
-from renfort.planning import views
+from renfort.planning import lookups, views
 
 app_name = "planner"
 urlpatterns = [
     path("", views.run_list, name="run_list"),
     path("new/", views.run_create, name="run_create"),
     path("gaps/", views.gaps, name="gaps"),
+    path("missions/lookup/", lookups.plannable, name="plannable_missions"),
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/accept/", views.run_accept, name="run_accept"),
     path("<int:pk>/rerun/", views.run_rerun, name="run_rerun"),

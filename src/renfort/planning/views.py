@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,13 +28,14 @@ from renfort.lib.confirm import confirmation
 from renfort.lib.forms import add_service_error
 from renfort.missions.forms import SlotForm
 from renfort.missions.selectors import mission_for_user
-from renfort.planning import selectors, services
+from renfort.planning import review_selectors, selectors, services
 from renfort.planning.charts import progress_chart
 from renfort.planning.forms import RunCreateForm, SwapForm
 from renfort.planning.gap_refresh import pool_gaps_refresh_request
 from renfort.planning.gap_selectors import pool_gaps_page
 from renfort.planning.models import PlannerRunStatus
 from renfort.planning.outlook import mission_outlooks
+from renfort.planning.problem import plannable_missions
 from renfort.planning.relaxation_requests import outlooks_for_page, relaxations_request
 from renfort.planning.slot_counts import slot_form_counts
 from renfort.roster.models import Topic
@@ -48,6 +49,16 @@ GAP_ROLES = (
 )
 PAGE_SIZE = 25
 FINISHED = (PlannerRunStatus.DONE, PlannerRunStatus.FAILED)
+
+
+def review_query(data: QueryDict) -> str:
+    """The review page's search and pages from ``data``, as a query string to go back to."""
+    kept = QueryDict(mutable=True)
+    for key in ("q", "page", "unstaffed"):
+        value = str(data.get(key, "")).strip()[:100]
+        if value and (key == "q" or value.isdigit()):
+            kept[key] = value
+    return kept.urlencode()
 
 
 @role_required(SECRETARIAT)
@@ -96,14 +107,18 @@ def run_create(request: AuthedRequest) -> HttpResponseBase:
             add_service_error(form, exc)
         else:
             return redirect("planner:run_detail", pk=run.pk)
-    return render(request, "planner/run_form.html", {"form": form})
+    return render(
+        request,
+        "planner/run_form.html",
+        {"form": form, "plannable": plannable_missions().count()},
+    )
 
 
 @role_required(SECRETARIAT)
 @require_GET
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Progress while the run works (htmx polls the partial), then the proposal to review."""
-    run = selectors.run_for_user(request.user, pk)
+    run = selectors.run_for_user(request.user, pk, with_problem=False)
     running = run.status not in FINISHED
     if getattr(request, "htmx", False):
         if not running:
@@ -118,13 +133,24 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 "stalled": selectors.run_is_stalled(run),
             },
         )
+    found = None
+    if run.status == PlannerRunStatus.DONE:
+        found = review_selectors.run_review_page(
+            run,
+            page=request.GET.get("page"),
+            unstaffed_page=request.GET.get("unstaffed"),
+            query=request.GET.get("q", ""),
+        )
     context = {
         "run": run,
         "running": running,
         "stalled": selectors.run_is_stalled(run),
         "chart": progress_chart(run),
-        "review": selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None,
-        "failure": selectors.run_failure(run) if run.status == PlannerRunStatus.FAILED else [],
+        "found": found,
+        "review": found.review if found else None,
+        "failure": review_selectors.run_failure(run)
+        if run.status == PlannerRunStatus.FAILED
+        else [],
         "previous_run": run.plan.get("previous_run"),
     }
     review = context["review"]
@@ -169,10 +195,9 @@ def mission_relaxations(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def run_accept(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Accept all or the ticked proposals: they become invitations."""
     run = selectors.run_for_user(request.user, pk)
-    review = selectors.run_review(run) if run.status == PlannerRunStatus.DONE else None
-    acceptable = {
-        p.slot.code for m in (review.staffed if review else []) for p in m.proposals if p.acceptable
-    }
+    acceptable = (
+        review_selectors.open_proposal_codes(run) if run.status == PlannerRunStatus.DONE else set()
+    )
     codes = sorted(acceptable) if "all" in request.POST else request.POST.getlist("slots")
     if not codes:
         messages.error(request, _("Tick the proposals to accept, or accept all."))
@@ -250,7 +275,7 @@ def run_swap(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
         "end": selectors.date_or_none(entry.get("end")),
         "entry": entry,
         "proposal": proposal,
-        "why": selectors.explanation_text(proposal),
+        "why": review_selectors.explanation_text(proposal),
         "form": form,
     }
     return render(request, "planner/swap.html", context)
@@ -266,7 +291,12 @@ def run_pin(request: AuthedRequest, pk: int, slot: str) -> HttpResponseBase:
         services.proposal_pin(run=run, slot_code=slot, pinned=pinned)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("planner:run_detail", args=[run.pk]) + f"#slot-{slot}")
+    back = review_query(request.POST)
+    return redirect(
+        reverse("planner:run_detail", args=[run.pk])
+        + (f"?{back}" if back else "")
+        + f"#slot-{slot}"
+    )
 
 
 @role_required(SECRETARIAT)

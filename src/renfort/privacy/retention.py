@@ -83,6 +83,12 @@ def _planner_inputs(cutoff: datetime.datetime) -> list[QuerySet[models.Model]]:
     ]
 
 
+def _planner_runs(cutoff: datetime.datetime) -> list[QuerySet[models.Model]]:
+    # The rule is planning's (``PlannerRun.objects.prunable``, docs/planner-web.md).
+    planner_run = apps.get_model("planning", "PlannerRun")
+    return [planner_run._default_manager.prunable(cutoff)]
+
+
 def _invitations(cutoff: datetime.datetime) -> list[QuerySet[models.Model]]:
     return [
         Invitation.objects.filter(
@@ -130,6 +136,12 @@ RULES = [
         "stored problems of finished planner runs",
         _planner_inputs,
         clear={"problem": {}},
+    ),
+    Rule(
+        "planner_runs",
+        "PLANNER_RUN_RETENTION_DAYS",
+        "finished planner runs and their plans, but the newest (PLANNER_RUNS_KEPT)",
+        _planner_runs,
     ),
     Rule(
         "invitations",

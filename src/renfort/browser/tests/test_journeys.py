@@ -180,7 +180,9 @@ def plan_and_accept_proposal(secretariat: Person, reference: str) -> None:
     proposed (swapping her in if the planner chose another), accept the proposal."""
     lang, main = secretariat.lang, secretariat.main
     secretariat.go("/planner/new/")
-    main.get_by_label(re.compile(re.escape(reference))).check()
+    # The missions to plan: a searchable select (combobox) fed by the server.
+    main.get_by_role("combobox", name=labelled(say(lang, "Missions"))).fill(reference)
+    main.get_by_role("option", name=re.compile(re.escape(reference))).click()
     main.get_by_label(labelled(say(lang, "Time limit (seconds)"))).fill("1")
     secretariat.press("Start the planner")
     row = main.get_by_role("row").filter(has_text=reference)

@@ -31,6 +31,7 @@ from renfort.agreements.models import (
     PartyRole,
 )
 from renfort.assistance.models import Consultation, RequestStatus
+from renfort.exports.models import Export, ExportStatus
 from renfort.missions.models import (
     AssignmentStatus,
     MissionStatus,
@@ -293,6 +294,17 @@ def build_world() -> World:
     o["delivery_plan"] = DeliveryPlan.objects.create(
         year=next_year().year, created_by=p.secretariat
     )
+    # A file the secretariat asked for, prepared in the background: theirs alone.
+    o["export"] = Export(
+        kind="iati",
+        title="SECRET export",
+        requested_by=p.secretariat,
+        status=ExportStatus.DONE,
+        name="renfort-iati.xml",
+        content_type="application/xml",
+    )
+    o["export"].file.save("permission-world-iati.xml", ContentFile(b"<x/>"), save=False)
+    o["export"].save()
     return World(users=users, objects=o)
 
 
@@ -312,4 +324,5 @@ SECRETS = {
     "SECRET proposed expert": ("roster:expert_detail", "pk=@proposed_expert"),
     "SECRET objective": ("results:objective_detail", "pk=@objective"),
     "SECRET indicator": ("results:indicator_detail", "pk=@indicator"),
+    "SECRET export": ("exports:export_detail", "pk=@export"),
 }

@@ -23,6 +23,7 @@ PUBLIC = {
     "accounts:set_language",
     "set_language",
     "security_txt",  # where to report a vulnerability (RFC 9116)
+    "health",  # the probe's 200 or 503 (operations/tests/test_health.py)
 }
 SAMPLE_ARGS = {"int": "1", "str": "x", "slug": "x", "path": "x"}
 

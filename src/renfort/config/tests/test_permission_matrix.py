@@ -56,6 +56,7 @@ PUBLIC = {
     "accounts:invitation_accept",
     "set_language",
     "security_txt",
+    "health",
 }
 
 

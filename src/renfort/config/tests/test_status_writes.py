@@ -33,6 +33,12 @@ ALLOWED = {
     ("results/services/follow_ups.py", "follow_up_done"),
     # An erasure request (asked, approved, refused): its decision.
     ("privacy/services.py", "erasure_decide"),
+    # An export's own machine (queued, running, done, failed), written by its task.
+    ("exports/building.py", "export_build"),
+    ("exports/building.py", "_finish"),
+    # django-tasks' own task rows: a task whose worker's lease ran out goes back to the queue
+    # (or fails after TASK_MAX_ATTEMPTS), docs/deploy.md.
+    ("operations/leases.py", "leases_expired_put_back"),
 }
 
 

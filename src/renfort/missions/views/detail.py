@@ -19,7 +19,7 @@ from renfort.agreements.selectors import agreements_visible_to
 from renfort.assistance.selectors import requests_visible_to
 from renfort.lib.messages import StrOrPromise
 from renfort.lib.messages import render as render_message
-from renfort.missions.candidates import Pool, candidates, expert_pool
+from renfort.missions.candidates import Pool, candidates, slots_pool
 from renfort.missions.eligibility import Exclusions, Held, exclusions_from, held_of
 from renfort.missions.forms import (
     SUGGESTIONS,
@@ -37,6 +37,7 @@ from renfort.missions.models import (
     EDITABLE_MISSION_STATUSES,
     MISSION_TRANSITIONS,
     OPEN_MISSION_STATUSES,
+    STAFFABLE_MISSION_STATUSES,
     Assignment,
     AssignmentStatus,
     AssignmentStatusChange,
@@ -237,11 +238,11 @@ def _add_forms(view: SlotView, staffing: _Staffing) -> None:
     )
     if current is None:
         view.assign_form = bound.get(("assign", slot.pk)) or AssignForm(
-            experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
+            experts=experts, suggested=fitting, slot_id=slot.pk, auto_id=f"id_assign{slot.pk}_%s"
         )
     else:
         view.swap_form = bound.get(("swap", current.pk)) or SwapForm(
-            experts=experts, suggested=fitting, auto_id=f"id_swap{current.pk}_%s"
+            experts=experts, suggested=fitting, slot_id=slot.pk, auto_id=f"id_swap{current.pk}_%s"
         )
         allowed = ASSIGNMENT_TRANSITIONS.get(current.status, frozenset())
         view.steps = [
@@ -249,9 +250,8 @@ def _add_forms(view: SlotView, staffing: _Staffing) -> None:
             for s in SECRETARIAT_ASSIGNMENT_STEPS
             if s in allowed
         ]
-    view.exclusions = list(slot.exclusions.all())
     view.exclude_form = bound.get(("exclude", slot.pk)) or ExcludeForm(
-        experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
+        experts=experts, suggested=fitting, slot_id=slot.pk, auto_id=f"id_exclude{slot.pk}_%s"
     )
 
 
@@ -307,14 +307,17 @@ def _slot_views(
         # The rules read the mission's active assignments (slot taken, one slot per expert,
         # countries) and its exclusions: from the rows just loaded.
         excluded = exclusions_from(rows, [x for slot in slots for x in slot.exclusions.all()])
-        staffing = _Staffing(
-            expert_pool(),
-            mission.language,
-            beneficiaries,
-            [held_of(a) for a in rows if a.is_active],
-            excluded,
-            bound,
-        )
+        if mission.status in STAFFABLE_MISSION_STATUSES:
+            # Only the experts whose profile fits a slot are loaded (docs/ui.md, "Long
+            # lists"); a mission past staffing shows no staffing form and loads no pool.
+            staffing = _Staffing(
+                slots_pool(slots, beneficiaries),
+                mission.language,
+                beneficiaries,
+                [held_of(a) for a in rows if a.is_active],
+                excluded,
+                bound,
+            )
         experts = {a.expert_id: a.expert for a in rows}
         numbers = {slot.code: str(slot.position) for slot in slots}
         kept_out = [
@@ -335,6 +338,8 @@ def _slot_views(
             current=current,
             past=[a for a in assignments if not a.is_active] if is_secretariat else [],
         )
+        if is_secretariat:
+            view.exclusions = list(slot.exclusions.all())
         if staffing is not None:
             _add_forms(view, staffing)
         views.append(view)

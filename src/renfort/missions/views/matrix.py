@@ -23,7 +23,13 @@ from renfort.accounts.permissions import role_required
 from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 from renfort.missions import services
-from renfort.missions.candidates import Pool, candidates, expert_pool, slot_candidates
+from renfort.missions.candidates import (
+    Pool,
+    candidates,
+    expert_pool,
+    first_day,
+    slot_candidates,
+)
 from renfort.missions.eligibility import Exclusions, crew_of, exclusions_of
 from renfort.missions.forms import MatrixFilterForm, OfferForm
 from renfort.missions.models import (
@@ -77,11 +83,12 @@ def _filter_slots(qs: QuerySet[Slot], data: dict[str, Any]) -> QuerySet[Slot]:
     return qs
 
 
-def _offering_pool(user: User) -> Pool:
-    """Experts a user may offer: a member focal point its administration's active experts."""
-    if user.role != Role.MEMBER_FOCAL_POINT:
+def _offering_pool(user: User, slots: Sequence[Slot]) -> Pool:
+    """Experts a user may offer for ``slots``: a member focal point its administration's
+    active experts, with their bookings from the slots' first year on."""
+    if user.role != Role.MEMBER_FOCAL_POINT or not slots:
         return Pool()
-    return expert_pool(experts_visible_to(user))
+    return expert_pool(experts_visible_to(user), since=first_day(slots))
 
 
 @dataclass
@@ -151,14 +158,15 @@ def matrix(request: AuthedRequest) -> HttpResponse:
         .distinct()
     )
     page = paginate(request, slots)
-    pool = _offering_pool(request.user)
+    shown = list(page.object_list)
+    pool = _offering_pool(request.user, shown)
     context = {
         "form": form,
         "page": page,
-        "rows": _matrix_rows(list(page.object_list), pool),
+        "rows": _matrix_rows(shown, pool),
         "can_offer": request.user.role == Role.MEMBER_FOCAL_POINT,
         "can_assign": request.user.role == SECRETARIAT,
-        "has_experts": bool(pool.experts),
+        "has_experts": bool(pool.experts) or not shown,
     }
     template = "missions/matrix.html"
     if is_htmx(request):
@@ -183,7 +191,7 @@ def matrix_offer(request: AuthedRequest, pk: int) -> HttpResponseBase:
         ),
         pk=pk,
     )
-    experts, fitting = slot_candidates(slot, _offering_pool(request.user))
+    experts, fitting = slot_candidates(slot, _offering_pool(request.user, [slot]))
     form = OfferForm(
         request.POST or None,
         experts=experts,

@@ -109,7 +109,11 @@ def assignment_create(request: AuthedRequest, pk: int) -> HttpResponseBase:
     mission = slot.mission
     experts, fitting = slot_candidates(slot)
     form = AssignForm(
-        request.POST, experts=experts, suggested=fitting, auto_id=f"id_assign{slot.pk}_%s"
+        request.POST,
+        experts=experts,
+        suggested=fitting,
+        slot_id=slot.pk,
+        auto_id=f"id_assign{slot.pk}_%s",
     )
     if form.is_valid():
         try:
@@ -140,7 +144,11 @@ def assignment_swap(request: AuthedRequest, pk: int) -> HttpResponseBase:
     mission = assignment.slot.mission
     experts, fitting = slot_candidates(assignment.slot, exclude=assignment)
     form = SwapForm(
-        request.POST, experts=experts, suggested=fitting, auto_id=f"id_swap{assignment.pk}_%s"
+        request.POST,
+        experts=experts,
+        suggested=fitting,
+        slot_id=assignment.slot_id,
+        auto_id=f"id_swap{assignment.pk}_%s",
     )
     if form.is_valid():
         new = form.cleaned_data["expert"]
@@ -253,7 +261,11 @@ def slot_exclusion_add(request: AuthedRequest, pk: int) -> HttpResponseBase:
     current = slot.assignments.active().first()
     experts, fitting = slot_candidates(slot, exclude=current)
     form = ExcludeForm(
-        request.POST, experts=experts, suggested=fitting, auto_id=f"id_exclude{slot.pk}_%s"
+        request.POST,
+        experts=experts,
+        suggested=fitting,
+        slot_id=slot.pk,
+        auto_id=f"id_exclude{slot.pk}_%s",
     )
     if form.is_valid():
         try:

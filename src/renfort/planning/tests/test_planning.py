@@ -13,8 +13,8 @@ from renfort.lib.messages import PERIOD
 from renfort.missions.models import AssignmentStatus, MissionStatus
 from renfort.planning.models import PlannerRun, PlannerRunStatus
 from renfort.planning.problem import missions_for_run, problem_build
+from renfort.planning.review_selectors import explanation_text
 from renfort.planning.run_messages import left_out_reason
-from renfort.planning.selectors import explanation_text
 from renfort.planning.solving import ProgressRecorder, plan_apply
 from renfort.roster.models import Category, ReleaseStatus
 from renfort.testing import (

@@ -170,6 +170,7 @@ def test_the_chart_while_running_spans_the_time_so_far(personas: Personas) -> No
         status=PlannerRunStatus.RUNNING,
         time_limit_s=10,
         problem={"missions": [{"id": "M"}]},
+        problem_mission_count=1,  # as the worker stores it with the problem
         progress=[{"t": 0.5, "primary": 2, "bound": 9}, {"t": 2.0, "primary": 7, "bound": 8}],
     )
     chart = progress_chart(run)

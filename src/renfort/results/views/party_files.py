@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.permissions import role_required
+from renfort.exports.views import prepare
 from renfort.results.figures import access
 from renfort.results.figures.access import Party
 from renfort.results.figures.common import indicator_rows, mission_rows, today, with_days
@@ -30,13 +32,9 @@ from renfort.results.party_reports.base import (
 )
 from renfort.results.party_reports.experts import (
     certificate_pdf,
-    contribution_report,
     track_record_report,
 )
 from renfort.results.party_reports.members import (
-    assistance_report,
-    funding_report,
-    region_report,
     year_report,
 )
 from renfort.results.views.party import (
@@ -90,28 +88,48 @@ def expert_certificate(request: AuthedRequest, pk: int) -> HttpResponseBase:
     return _download(certificate_pdf(party), file_name("certificate", party.name), "pdf")
 
 
+def _in_background(
+    request: AuthedRequest, fmt: str, kind: str, party: Party, back: str
+) -> HttpResponseBase:
+    """A report whose lines grow with the party's whole history: prepared by a task
+    (exports app; docs/performance.md, "Exports")."""
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    return prepare(
+        request,
+        kind=kind,
+        params={"pk": party.key, "fmt": fmt},
+        title=f"{party.title} ({fmt.upper()})",
+        back_url=reverse(back, args=[party.key]),
+    )
+
+
 @role_required(*MEMBER_ROLES)
-@require_safe
-def lending_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
-    return _file(fmt, lambda: access.lending_party(request.user, pk), contribution_report)
+@require_http_methods(["GET", "HEAD", "POST"])
+def lending_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponseBase:
+    party = access.lending_party(request.user, pk)
+    return _in_background(request, fmt, "results.lending", party, "results:lending")
 
 
 @role_required(*DONOR_ROLES)
-@require_safe
-def donor_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
-    return _file(fmt, lambda: access.donor_party(request.user, pk), funding_report)
+@require_http_methods(["GET", "HEAD", "POST"])
+def donor_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponseBase:
+    party = access.donor_party(request.user, pk)
+    return _in_background(request, fmt, "results.donor", party, "results:donor")
 
 
 @role_required(*MEMBER_ROLES)
-@require_safe
-def beneficiary_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
-    return _file(fmt, lambda: access.beneficiary_party(request.user, pk), assistance_report)
+@require_http_methods(["GET", "HEAD", "POST"])
+def beneficiary_file(request: AuthedRequest, pk: int, fmt: str) -> HttpResponseBase:
+    party = access.beneficiary_party(request.user, pk)
+    return _in_background(request, fmt, "results.beneficiary", party, "results:beneficiary")
 
 
 @role_required(*REGION_ROLES)
-@require_safe
-def region_file(request: AuthedRequest, code: str, fmt: str) -> HttpResponse:
-    return _file(fmt, lambda: access.region_party(request.user, code), region_report)
+@require_http_methods(["GET", "HEAD", "POST"])
+def region_file(request: AuthedRequest, code: str, fmt: str) -> HttpResponseBase:
+    party = access.region_party(request.user, code)
+    return _in_background(request, fmt, "results.region", party, "results:region")
 
 
 @role_required(SECRETARIAT)

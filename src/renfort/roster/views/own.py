@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +34,8 @@ from renfort.roster import services
 from renfort.roster.forms import InvitationAnswerForm, ProfileForm, UnavailabilityForm
 from renfort.roster.models import Expert, Unavailability
 from renfort.roster.views.pool import assignments_with_missions
+
+MY_MISSIONS_PAGE_SIZE = 25
 
 
 def _own_expert(request: AuthedRequest) -> Expert:
@@ -180,17 +184,26 @@ def invitation_answer(request: AuthedRequest, pk: int) -> HttpResponse:
 def my_missions(request: AuthedRequest) -> HttpResponse:
     """The expert's missions: invited, accepted, confirmed, completed (and declined)."""
     expert = _own_expert(request)
+    # Years of missions: the latest first (those still without dates before them), a page
+    # at a time.
     rows = (
         assignments_with_missions()
         .filter(expert=expert, status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES)
-        .order_by("slot__mission__start", "slot__mission__window_start", "id")
+        .order_by(
+            F("slot__mission__start").desc(nulls_first=True),
+            F("slot__mission__window_start").desc(nulls_first=True),
+            "-id",
+        )
     )
+    page = Paginator(rows, MY_MISSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "roster/my_missions.html",
         {
+            "page": page,
             "rows": [
-                (a, reverse("missions:mission_detail", args=[a.slot.mission_id])) for a in rows
+                (a, reverse("missions:mission_detail", args=[a.slot.mission_id]))
+                for a in page.object_list
             ],
             "withdrawable": {str(s) for s in COMMITTED_ASSIGNMENT_STATUSES},
             "open_missions": {str(s) for s in STAFFABLE_MISSION_STATUSES},

@@ -145,11 +145,13 @@ def releases(request: AuthedRequest) -> HttpResponse:
         status__in=RELEASE_ASKED_ASSIGNMENT_STATUSES, release_status=ReleaseStatus.PENDING
     ).order_by("slot__mission__start", "slot__mission__window_start", "id")
     decided = scope.exclude(release_status=ReleaseStatus.PENDING).order_by("-updated_at", "-id")
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "roster/releases.html",
         {
-            "pending": list(pending),
+            "page": page,
+            "pending": list(page.object_list),
             "decided": list(decided[:DECIDED_SHOWN]),
             "open_statuses": _open_statuses(),
         },

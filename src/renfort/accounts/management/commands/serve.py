@@ -1,19 +1,24 @@
-"""``renfort serve``: the development server, with a task worker beside it."""
+"""``renfort serve``: the development server with a task worker beside it, or, with
+``--production``, gunicorn (docs/deploy.md)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 
 class Command(BaseCommand):
     help = (
         "Serve Renfort on http://127.0.0.1:8000 (development server with static files) and run "
-        "a background task worker beside it, so planner runs started from the browser proceed."
+        "a background task worker beside it, so planner runs started from the browser proceed. "
+        "With --production: gunicorn, DEBUG off, static files collected (docs/deploy.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,8 +28,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not start the task worker (run `renfort worker` yourself).",
         )
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help=(
+                "Serve with gunicorn (WEB_CONCURRENCY workers, 2 by default) and no task "
+                "worker: run `renfort worker` under its own supervisor."
+            ),
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="With --production: the static files were collected already (a built image).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["production"]:
+            self.production(options["addrport"], collect=not options["no_collectstatic"])
+            return
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(
@@ -37,3 +58,16 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+    def production(self, addrport: str, *, collect: bool) -> None:
+        """Replace this process with gunicorn (its master then answers signals itself)."""
+        if settings.DEBUG:
+            raise CommandError("--production serves with DEBUG off: unset DEBUG.")
+        if collect:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        connections.close_all()
+        bind = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+        argv = [sys.executable, "-m", "gunicorn", "--config", "python:renfort.config.gunicorn"]
+        argv += ["--bind", bind, "renfort.config.wsgi:application"]
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -12,7 +13,10 @@ from django.db import connection, transaction
 
 from renfort.accounts.models import Organisation, User
 from renfort.demo.build import DEFAULT_SEED, build_demo
+from renfort.demo.history import build_history, history_years
+from renfort.demo.integrity import rule_violations, status_history_mismatches
 from renfort.demo.logins import existing_logins, login_table, two_factor_help
+from renfort.missions.models import Mission
 from renfort.roster.models import Topic
 
 
@@ -56,8 +60,27 @@ class Command(BaseCommand):
             help="Build as if today were this day (YYYY-MM-DD, not in the future); dates hang on "
             "the first Monday of the next month.",
         )
+        parser.add_argument(
+            "--years",
+            type=int,
+            default=0,
+            help="Also build N years of history (the N calendar years before this one) beside "
+            "the demo, in bulk: 1,500 requests and 1,000 missions a year, 300 experts a year. "
+            "Builds the demo first if the database is empty; then checks every rule.",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="With --years: multiply the history's counts (e.g. 0.02 for a quick test).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        years = options["years"]
+        if years < 0 or years > 50:
+            raise CommandError(f"--years {years}: give a number of years from 1 to 50.")
+        if not 0 < options["scale"] <= 10:
+            raise CommandError(f"--scale {options['scale']}: give a number above 0, at most 10.")
         today = options["today"]
         if today is not None and today > datetime.date.today():
             raise CommandError(
@@ -76,6 +99,9 @@ class Command(BaseCommand):
             if logins:
                 self.stdout.write(login_table(logins))
                 self.stdout.write(two_factor_help())
+            return
+        if existing and years and not options["reset"]:
+            self._history(years, options)
             return
         if existing and not options["reset"]:
             raise CommandError(
@@ -105,3 +131,49 @@ class Command(BaseCommand):
             "Serve it with `renfort serve` and sign in at http://127.0.0.1:8000/ "
             "(docs/demo.md has a tour)."
         )
+        if years:
+            self._history(years, options)
+
+    def _history(self, years: int, options: dict[str, Any]) -> None:
+        """Build ``years`` of history beside the demo, print its counts, and check the rules
+        over the whole database: a broken rule makes the command fail."""
+        today = options["today"] or datetime.date.today()
+        span = history_years(years=years, today=today)
+        if Mission.objects.filter(reference__startswith=f"M-{span[-1]}-").exists():
+            raise CommandError(
+                f"The database already holds missions of {span[-1]}: the history is built "
+                "once, beside the demo (`renfort demo --reset --years N` rebuilds both)."
+            )
+        result = build_history(
+            years=years, scale=options["scale"], seed=options["seed"], today=today
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{years} years of history ({span[0]}-{span[-1]}) built in {result.seconds:.1f} s."
+            )
+        )
+        for label, count in sorted(result.counts.items()):
+            self.stdout.write(f"  {count:7d} {label}")
+        if options["verbosity"] > 1:
+            self.stdout.write("Seconds writing each table (the rest: drawing the rows):")
+            for table, seconds in sorted(result.writing.items(), key=lambda kv: -kv[1]):
+                self.stdout.write(f"  {seconds:7.1f} {table}")
+        started = time.perf_counter()
+        self._check()
+        self.stdout.write(f"Checked in {time.perf_counter() - started:.1f} s.")
+
+    def _check(self) -> None:
+        found = rule_violations() + status_history_mismatches()
+        self.stdout.write("Rules over every active assignment and status history:")
+        codes = [
+            "mission_status", "mission_dates", "expert_active", "expert_release", "category",
+            "topic_level", "language", "beneficiary", "slot_taken", "same_mission",
+            "distinct_countries", "excluded", "unavailable", "overlap", "released_days",
+            "window_busy", "request_status_history", "mission_status_history",
+            "assignment_status_history",
+        ]  # fmt: skip
+        for code in [*codes, *sorted(set(found) - set(codes))]:
+            self.stdout.write(f"  {found[code]:5d} {code}")
+        if found:
+            raise CommandError(f"{sum(found.values())} violation(s) in the data built.")
+        self.stdout.write(self.style.SUCCESS("0 violations."))
