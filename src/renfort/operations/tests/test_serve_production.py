@@ -50,3 +50,51 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch) -> None:
     assert formatter == {"()": "renfort.lib.logs.JsonFormatter"}
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert importlib.reload(config).workers == 2
+
+
+def test_the_development_server_stops_its_worker_on_sigterm(tmp_path) -> None:
+    """`renfort serve` started a task worker beside it: a SIGTERM to the server (a
+    supervisor, `kill`) stops the worker too, as Ctrl-C does."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"RENFORT_VAR": str(tmp_path), "DATABASE_URL": "", "DEBUG": "true"}
+    subprocess.run(
+        [sys.executable, "-m", "renfort.cli", "migrate", "--no-input"],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "renfort.cli", "serve", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "Task worker started (pid" in line, line
+        worker_pid = int(line.split("pid ")[1].split(")")[0])
+        time.sleep(2)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        for _ in range(60):
+            try:
+                os.kill(worker_pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.25)
+        else:
+            os.kill(worker_pid, signal.SIGKILL)
+            raise AssertionError("the worker outlived the server")
+    finally:
+        if server.poll() is None:
+            server.kill()

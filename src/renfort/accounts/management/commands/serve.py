@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -12,6 +13,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -52,6 +57,9 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "renfort.cli", "worker", "--no-reload"]
             )
             self.stdout.write(f"Task worker started (pid {worker.pid}).")
+        # A stop by SIGTERM (a supervisor, `kill`) goes through the finally block too, as
+        # Ctrl-C does: the worker must not outlive the server.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
