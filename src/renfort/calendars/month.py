@@ -40,7 +40,7 @@ def month_context(
     first, last = weeks_span[0][0], weeks_span[-1][-1]
     missions = calendar_missions(user, first, last, scope)
     rows = mission_rows(missions)
-    assignments = assignment_rows(user, missions)
+    assignments = assignment_rows(user, [r.id for r in rows])
     unavailable = unavailable_rows(user, first, last, scope)
     clashing = layout.conflicting_assignments(assignments, {m.id: m for m in rows}, travel_days())
     month_start, month_end = layout.month_bounds(year, month)

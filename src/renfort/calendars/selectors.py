@@ -121,10 +121,12 @@ def mission_rows(qs: QuerySet[Mission]) -> list[layout.MissionRow]:
     ]
 
 
-def assignment_rows(user: User, missions: QuerySet[Mission]) -> list[layout.AssignmentRow]:
-    """The active assignments of the missions that the user may see: an expert their own,
-    proposals only to the secretariat and to the administration that offered them."""
-    qs = Assignment.objects.active().filter(slot__mission_id__in=missions.values("id"))
+def assignment_rows(user: User, mission_ids: list[int]) -> list[layout.AssignmentRow]:
+    """The active assignments of the missions (ids already read: as a subquery, PostgreSQL
+    joins every assignment of the history before filtering) that the user may see: an
+    expert their own, proposals only to the secretariat and to the administration that
+    offered them."""
+    qs = Assignment.objects.active().filter(slot__mission_id__in=mission_ids)
     if user.role == Role.EXPERT:
         qs = qs.filter(expert__user=user)
     elif user.role == Role.MEMBER_FOCAL_POINT:
@@ -181,11 +183,11 @@ def unavailable_rows(
     ]
 
 
-def mission_groups(missions: QuerySet[Mission]) -> tuple[Groups, Groups]:
+def mission_groups(mission_ids: list[int]) -> tuple[Groups, Groups]:
     """Each mission's beneficiaries and their regions, as (key, label) pairs."""
-    through = Mission.beneficiaries.through.objects.filter(
-        mission_id__in=missions.values("id")
-    ).values("mission_id", "organisation_id", "organisation__name", "organisation__region")
+    through = Mission.beneficiaries.through.objects.filter(mission_id__in=mission_ids).values(
+        "mission_id", "organisation_id", "organisation__name", "organisation__region"
+    )
     members: Groups = defaultdict(list)
     regions: Groups = defaultdict(list)
     labels = dict(Region.choices)

@@ -78,8 +78,9 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     scope = CalendarScope.from_query(request.GET)
     missions = calendar_missions(request.user, start, end, scope)
     rows = mission_rows(missions)
-    assignments = assignment_rows(request.user, missions)
-    members, regions = mission_groups(missions) if group != layout.GROUP_BY_EXPERT else ({}, {})
+    ids = [r.id for r in rows]
+    assignments = assignment_rows(request.user, ids)
+    members, regions = mission_groups(ids) if group != layout.GROUP_BY_EXPERT else ({}, {})
     result = layout.build_timeline(
         start=start,
         end=end,

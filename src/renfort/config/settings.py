@@ -109,6 +109,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "renfort.config.urls"
 WSGI_APPLICATION = "renfort.config.wsgi.application"
 
+# Django's form renderer, with selects written in Python (lib/form_renderer.py: same HTML).
+FORM_RENDERER = "renfort.lib.form_renderer.FastRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -151,6 +153,15 @@ def database_config() -> dict[str, Any]:
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         )
         config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # The database's pages are on SSD or in memory: a random read costs about what a
+        # sequential one does. PostgreSQL's default (4) makes it scan whole history tables
+        # rather than follow an index (docs/performance.md, "Indexes"). An empty
+        # PG_RANDOM_PAGE_COST leaves the server's own setting.
+        cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+        if cost:
+            options = config.setdefault("OPTIONS", {})
+            options.setdefault("options", f"-c random_page_cost={float(cost)}")
     return config
 
 
@@ -332,6 +343,9 @@ PLANNER_TRAVEL_DAYS = int(os.environ.get("PLANNER_TRAVEL_DAYS", "1"))
 # A committed change to a mission, a slot, an assignment or an expert queues a refresh of the
 # pool gaps (planning/receivers.py); the test settings turn it off but where a test turns it on.
 POOL_GAPS_REFRESH_ON_CHANGE = True
+# The results pages' figures are kept in the shared cache until an input changes, at most this
+# long (results/figures/cache.py); 0 computes them on every view.
+RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "600"))
 # A page showing a mission with an open slot to the secretariat queues what it would take
 # to staff it (planning.relaxation_requests); the test settings turn it off.
 PLANNER_RELAXATIONS_ON_READ = True

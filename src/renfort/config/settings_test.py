@@ -26,6 +26,10 @@ PLANNER_TIME_LIMIT_S = 2.0
 # refresh turn it on (planning/tests/test_gaps.py).
 POOL_GAPS_REFRESH_ON_CHANGE = False
 PLANNER_RELAXATIONS_ON_READ = False
+# A test's rows commit only when it ends (on_commit never runs inside its transaction), so the
+# results figures' cache would serve a page computed before the test changed its data: off,
+# except in its own tests (results/tests/test_figures_cache.py).
+RESULTS_CACHE_SECONDS = 0
 # Uploaded documents go to a scratch folder per test process, never under the checkout's var/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"renfort-test-media-{os.getpid()}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -42,18 +43,30 @@ def missions_visible_to(user: User) -> QuerySet[Mission]:
     if org is None:
         return qs.none()
     if user.role == Role.REGIONAL_COORDINATOR and org.region:
-        in_region = Mission.objects.filter(beneficiaries__region=org.region).values("id")
-        return qs.filter(id__in=in_region)
-    funded = Q(agreements__parties__organisation=org) & Q(agreements__parties__role="funding")
+        return qs.filter(id__in=_received_by(region=org.region))
+    # Each way of being concerned is its own subquery of ids, joined by OR: one query whose
+    # joins mix them (LEFT JOINs under an OR) reads every mission of the history on PostgreSQL.
+    funded = Mission.objects.filter(
+        agreements__parties__organisation=org, agreements__parties__role="funding"
+    ).values("id")
     if user.role == Role.MEMBER_FOCAL_POINT:
         lent = Assignment.objects.filter(
             expert__home_administration=org, status__in=KNOWN_TO_EXPERT_ASSIGNMENT_STATUSES
         ).values("slot__mission_id")
-        related = Mission.objects.filter(Q(beneficiaries=org) | funded | Q(id__in=lent))
-        return qs.filter(id__in=related.values("id"))
+        return qs.filter(
+            Q(id__in=_received_by(organisation=org)) | Q(id__in=funded) | Q(id__in=lent)
+        )
     if user.role == Role.DONOR_FOCAL_POINT:
-        return qs.filter(id__in=Mission.objects.filter(funded).values("id"))
+        return qs.filter(id__in=funded)
     return qs.none()
+
+
+def _received_by(*, organisation: Any = None, region: str = "") -> QuerySet[Any]:
+    """Ids of the missions whose beneficiaries include the organisation (or one of the region)."""
+    through = Mission.beneficiaries.through.objects
+    if region:
+        return through.filter(organisation__region=region).values("mission_id")
+    return through.filter(organisation=organisation).values("mission_id")
 
 
 def assignment_ids_shown_to(user: User, mission: Mission) -> list[int]:

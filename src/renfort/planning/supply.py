@@ -94,6 +94,19 @@ class Ask:
     dates: Dates | None = None
 
 
+def _first_year(asks: Sequence[Ask], today: datetime.date, travel: int) -> datetime.date:
+    """The first of January of the earliest year an ask may touch (with its travel days): a
+    booking that ended before it neither overlaps an ask nor counts in its years' caps."""
+    earliest = today
+    for ask in asks:
+        d = ask.dates or Dates.of(ask.mission)
+        for day in (d.window_start, d.start):
+            if day is not None and day < earliest:
+                earliest = day
+    earliest -= datetime.timedelta(days=travel)
+    return datetime.date(earliest.year, 1, 1)
+
+
 def supply(asks: Sequence[Ask], *, today: datetime.date | None = None) -> list[Supply]:
     """For each ask, who qualifies and who of them is free: three queries for all of them.
     Bookings on the ask's own mission do not count (its crew may move)."""
@@ -105,8 +118,8 @@ def supply(asks: Sequence[Ask], *, today: datetime.date | None = None) -> list[S
         "expert_id", "start", "end"
     ):
         unavailable[pk].append(Period(start, end))
-    bookings = bookings_of(ids) if ids else {}
     travel = travel_days()
+    bookings = bookings_of(ids, since=_first_year(asks, today, travel)) if ids else {}
     out = []
     for ask, found in zip(asks, qualified, strict=True):
         at = copy.copy(ask.mission)

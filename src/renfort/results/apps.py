@@ -7,4 +7,9 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self) -> None:
-        from renfort.results import messages  # noqa: F401  (registers the app's message kinds)
+        from renfort.results import (
+            messages,  # noqa: F401  (registers the app's message kinds)
+            receivers,
+        )
+
+        receivers.connect()  # cached figures go stale when their inputs change

@@ -23,6 +23,7 @@ from renfort.accounts.permissions import role_required
 from renfort.lib.charts import bar_chart
 from renfort.results.figures import access
 from renfort.results.figures.access import Party
+from renfort.results.figures.cache import cached_figures
 from renfort.results.figures.common import today
 from renfort.results.figures.experts import contribution, expert_lines, expert_table, track_record
 from renfort.results.figures.members import (
@@ -98,7 +99,7 @@ def expert_record(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def expert_page(request: AuthedRequest, pk: int) -> HttpResponse:
     party = access.expert_party(request.user, pk)
-    record = track_record(party)
+    record = cached_figures(f"expert:{pk}", request.user, lambda: track_record(party))
     return _render(
         request,
         "expert.html",
@@ -114,7 +115,7 @@ def expert_page(request: AuthedRequest, pk: int) -> HttpResponse:
 def lending(request: AuthedRequest, pk: int) -> HttpResponse:
     """A lending administration's contribution: its experts' missions, days and ratings."""
     party = access.lending_party(request.user, pk)
-    figures = contribution(party)
+    figures = cached_figures(f"lending:{pk}", request.user, lambda: contribution(party))
     page = _page(request, expert_lines(party), 20)
     return _render(
         request,
@@ -138,7 +139,7 @@ def donor(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def donor_page(request: AuthedRequest, pk: int) -> HttpResponse:
     party = access.donor_party(request.user, pk)
-    figures = funding(party)
+    figures = cached_figures(f"donor:{pk}", request.user, lambda: funding(party))
     shares = [(a.reference, spent_share(a) or 0) for a in figures.agreements]
     return _render(
         request,
@@ -162,7 +163,7 @@ def beneficiary(request: AuthedRequest, pk: int) -> HttpResponse:
     """What a beneficiary received: missions, expert days, topics, its open follow-up
     actions, and the progress of the indicators linked to its requests and missions."""
     party = access.beneficiary_party(request.user, pk)
-    figures = assistance(party)
+    figures = cached_figures(f"beneficiary:{pk}", request.user, lambda: assistance(party))
     return _render(
         request,
         "beneficiary.html",
@@ -183,8 +184,9 @@ def region(request: AuthedRequest, code: str) -> HttpResponse:
 
 def region_page(request: AuthedRequest, code: str) -> HttpResponse:
     party = access.region_party(request.user, code)
-    figures = assistance(party)
-    extras = region_extras(party)
+    figures, extras = cached_figures(
+        f"region:{code}", request.user, lambda: (assistance(party), region_extras(party))
+    )
     page = _page(request, access.region_members(party.region), 20)
     return _render(
         request,
@@ -193,7 +195,11 @@ def region_page(request: AuthedRequest, code: str) -> HttpResponse:
         figures=figures,
         extras=extras,
         page=page,
-        members=member_table(party, list(page.object_list)),
+        members=cached_figures(
+            f"region:{code}:members:{page.number}",
+            request.user,
+            lambda: member_table(party, list(page.object_list)),
+        ),
         members_chart=bar_chart(extras.days_by_member),
         topics_chart=bar_chart(figures.topics.top),
         progress_chart=_progress_chart(figures.indicators.shown),
@@ -219,7 +225,7 @@ def year(request: AuthedRequest) -> HttpResponse:
     """The secretariat's year in numbers, with a year selector."""
     years = years_with_data()
     chosen, problem = read_year(request, years)
-    figures = year_figures(chosen)
+    figures = cached_figures(f"year:{chosen}", None, lambda: year_figures(chosen))
     return render(
         request,
         "results/party/year.html",

@@ -17,6 +17,7 @@ from renfort.demo.history import build_history, history_years
 from renfort.demo.integrity import rule_violations, status_history_mismatches
 from renfort.demo.logins import existing_logins, login_table, two_factor_help
 from renfort.missions.models import Mission
+from renfort.results.figures.cache import results_changed
 from renfort.roster.models import Topic
 
 
@@ -76,6 +77,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(options)
+        finally:
+            results_changed()  # the demo writes in bulk: no cached figure survives it
+
+    def _handle(self, options: dict[str, Any]) -> None:
         years = options["years"]
         if years < 0 or years > 50:
             raise CommandError(f"--years {years}: give a number of years from 1 to 50.")
