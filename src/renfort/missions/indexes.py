@@ -13,6 +13,9 @@ class MissionIndexes:
     indexes = [
         models.Index(fields=["start", "window_start", "reference"], name="mission_list_order"),
         models.Index(fields=["end"], name="mission_end"),
+        # The open missions (home pages, the planner's choice of missions): few among years
+        # of closed ones.
+        models.Index(fields=["status"], name="mission_status"),
     ]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import holidays
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renfort.missions.eligibility import bookings_of, exclusions_of, used_days
@@ -49,10 +49,10 @@ def mission_first_day(mission: Mission) -> datetime.date | None:
 def plannable_missions() -> QuerySet[Mission]:
     """Missions a planner run may include: not yet confirmed (dates and people may still
     change: ``Mission.objects.editable()``) and with at least one slot."""
+    # EXISTS, not a join with DISTINCT: the database reads each open mission once.
     return (
         Mission.objects.editable()
-        .filter(slots__isnull=False)
-        .distinct()
+        .filter(Exists(Slot.objects.filter(mission=OuterRef("pk"))))
         .order_by("start", "window_start", "reference")
     )
 

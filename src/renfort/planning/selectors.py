@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
@@ -206,7 +206,7 @@ def runs_waiting_for_review(*, limit: int = REVIEW_RUNS) -> list[PlannerRun]:
     free = {
         f"{reference}-{position}"
         for reference, position in Slot.objects.filter(mission__reference__in=references)
-        .exclude(pk__in=Assignment.objects.open().values("slot_id"))
+        .exclude(Exists(Assignment.objects.open().filter(slot=OuterRef("pk"))))
         .values_list("mission__reference", "position")
     }
     waiting = []

@@ -134,8 +134,10 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
     counts = dict(
         missions.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
+    total = sum(counts.values())
     if data.get("status"):
         missions = missions.filter(status=data["status"])
+        total = counts.get(data["status"], 0)
     missions = (
         _with_open_slots(missions)
         .annotate(status_order=_status_order())
@@ -145,7 +147,7 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
     by_status = [(value, label, counts.get(value, 0)) for value, label in MissionStatus.choices]
     context = {
         "form": form,
-        "page": paginate(request, missions),
+        "page": paginate(request, missions, count=total),
         "by_status": by_status,
         "total": sum(counts.values()),
         "current_status": data.get("status", ""),
