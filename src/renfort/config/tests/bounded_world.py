@@ -38,11 +38,17 @@ _batch = itertools.count(1)
 COUNTRIES = ("GH", "CI", "ML", "BF", "NE", "TG", "BJ", "GN", "CM", "GA", "CG", "TD", "MR")
 
 
-def grow(world: Any, n: int, *, spread: int = 1) -> None:
+def grow(world: Any, n: int, *, spread: int = 1, full_pages: bool = False) -> None:
     """Add ``n`` experts, requests, past missions (with their assignments) and notifications
     per viewer to ``world``. With ``spread`` > 1 the rows are shared among that many member
     administrations (the world's member and ``spread - 1`` others), as in real data where
-    each list filters a small part of its table; by default all are the member's."""
+    each list filters a small part of its table; by default all are the member's.
+
+    ``full_pages``: every other request waits for appraisal and the world's expert is on
+    every other mission (a pool expert on the rest), so that the appraisal queue and the expert's lists are full pages already at
+    the first size (the bounded-pages test compares two sizes of full pages). Without it few
+    requests wait and the expert is on one mission in ``2 * spread``, as the query plans'
+    test wants (selective filters)."""
     b = next(_batch)
     o = world.objects
     member_org = o["member_org"]
@@ -90,7 +96,9 @@ def grow(world: Any, n: int, *, spread: int = 1) -> None:
             preferred_end=start_of(i) + datetime.timedelta(days=60),
             language="fr",
             priority=3,
-            status=RequestStatus.SUBMITTED if i % 25 == 0 else RequestStatus.ACCEPTED,
+            status=RequestStatus.SUBMITTED
+            if (i % 2 == 0 if full_pages else i % 25 == 0)
+            else RequestStatus.ACCEPTED,
         )
         for i in range(n)
     )
@@ -135,7 +143,7 @@ def grow(world: Any, n: int, *, spread: int = 1) -> None:
     Assignment.objects.bulk_create(
         Assignment(
             slot=s,
-            expert=o["expert"] if i % (2 * k) == 1 else experts[i],
+            expert=o["expert"] if (i % 2 == 1 if full_pages else i % (2 * k) == 1) else experts[i],
             status=AssignmentStatus.COMPLETED,
             source=AssignmentSource.MANUAL,
             release_status=ReleaseStatus.GRANTED,
