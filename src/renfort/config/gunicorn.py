@@ -2,7 +2,7 @@
 
 The same settings by hand: ``gunicorn -c python:renfort.config.gunicorn
 renfort.config.wsgi:application``. Each comes from the environment: ``WEB_CONCURRENCY``
-worker processes (2 by default: pages are short, long work goes to ``renfort worker``),
+worker processes (two per core plus one by default; long work goes to ``renfort worker``),
 ``GUNICORN_THREADS`` threads each, ``GUNICORN_TIMEOUT`` seconds before a silent worker is
 replaced. The access log is Renfort's own (lib/logs.py, one JSON line per request with its
 id), so gunicorn writes only its own messages, formatted like every other line.
@@ -15,7 +15,9 @@ import os
 from renfort.lib.logs import logging_config
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers wait on the database for part of each page: gunicorn's rule of thumb, two per
+# core plus one, keeps a core busy while another worker waits (5 on 2 cores).
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django-ninja's own static files: Swagger UI for the API's documentation page.
+    "ninja",
     "renfort.accounts",
     "renfort.home",
     "renfort.roster",
@@ -80,6 +82,9 @@ INSTALLED_APPS = [
     "renfort.demo",
     "renfort.operations",
     "renfort.privacy",
+    "renfort.api",
+    "renfort.feeds",
+    "renfort.imports",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +351,14 @@ POOL_GAPS_REFRESH_ON_CHANGE = True
 # The results pages' figures are kept in the shared cache until an input changes, at most this
 # long (results/figures/cache.py); 0 computes them on every view.
 RESULTS_CACHE_SECONDS = int(os.environ.get("RESULTS_CACHE_SECONDS", "600"))
+# The JSON API (docs/api.md): requests per token, counted in the shared cache.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+# Calendar feeds' links back (docs/api.md); empty: the address the feed was asked at.
+SITE_URL = os.environ.get("SITE_URL", "")
+# Spreadsheet imports (docs/imports.md).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "500"))
 # A page showing a mission with an open slot to the secretariat queues what it would take
 # to staff it (planning.relaxation_requests); the test settings turn it off.
 PLANNER_RELAXATIONS_ON_READ = True

@@ -29,8 +29,12 @@ urlpatterns = [
     path("agreements/", include("renfort.agreements.urls")),
     path("results/", include("renfort.results.urls")),
     path("exports/", include("renfort.exports.urls")),
+    path("imports/", include("renfort.imports.urls")),
+    path("feeds/", include("renfort.feeds.urls")),
     path("privacy/", include("renfort.privacy.urls")),
     path("lookups/", include((lookup_patterns, "lookups"))),
+    # The JSON API at /api/v1/ and the token page at /api-tokens/ (docs/api.md).
+    path("", include("renfort.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(".well-known/security.txt", security_views.security_txt, name="security_txt"),

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from renfort.accounts.models import User
 from renfort.exports.iati import export_for
+from renfort.exports.lists import KINDS, list_file
+from renfort.exports.lists.base import ListExport
 from renfort.results.figures import access
 from renfort.results.figures.access import Party
 from renfort.results.party_reports.base import CONTENT_TYPES, FORMATS, Report, report_bytes
@@ -70,3 +72,15 @@ BUILDERS: dict[str, Callable[[User, dict[str, Any]], Built]] = {
     "results.beneficiary": _party_report(access.beneficiary_party, assistance_report),
     "results.region": _region,
 }
+
+
+def _list(spec: ListExport) -> Callable[[User, dict[str, Any]], Built]:
+    """A list page's file, with the filters its query string held when it was asked for."""
+
+    def build(user: User, params: dict[str, Any]) -> Built:
+        return Built(*list_file(user, spec, str(params["fmt"]), str(params.get("query", ""))))
+
+    return build
+
+
+BUILDERS.update({kind: _list(spec) for kind, spec in KINDS.items()})

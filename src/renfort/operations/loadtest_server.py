@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-WORKERS = 2
+# As production runs by default (config/gunicorn.py): two sync workers per core, plus one.
+WORKERS = 2 * (os.cpu_count() or 1) + 1
 START_S = 180  # collecting the static files comes first
 
 

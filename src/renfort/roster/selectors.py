@@ -3,11 +3,14 @@ those who manage or lend them."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
-from renfort.roster.models import Expert
+from renfort.roster.models import Accreditation, Expert, Skill
 
 
 def experts_visible_to(user: User) -> QuerySet[Expert]:
@@ -54,3 +57,34 @@ def shows_contact_details(user: User, expert: Expert) -> bool:
         and user.organisation_id is not None
         and user.organisation_id == expert.home_administration_id
     )
+
+
+def with_profile(experts: QuerySet[Expert]) -> QuerySet[Expert]:
+    """The experts with what a list row shows: home administration, skills, accreditations."""
+    return experts.select_related("home_administration").prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.select_related("topic")),
+        Prefetch("accreditations", queryset=Accreditation.objects.select_related("topic")),
+    )
+
+
+def experts_filtered(user: User, data: Mapping[str, Any]) -> QuerySet[Expert]:
+    """The experts list (the pool page, its file, the API): the experts the user may see,
+    narrowed by the filters of ``data`` (``q`` in the name, ``topic`` (a Topic) at
+    ``min_level`` or more, ``category``, ``language``, ``organisation`` (an id),
+    ``release_status``; each optional), in the list's order."""
+    experts = experts_visible_to(user)
+    if q := (data.get("q") or "").strip():
+        experts = experts.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
+    if data.get("topic"):
+        skills = Skill.objects.filter(topic=data["topic"], level__gte=data.get("min_level") or 1)
+        experts = experts.filter(pk__in=skills.values("expert_id"))
+    # JSON lists: match the quoted element in their text (works on SQLite and PostgreSQL).
+    if data.get("category"):
+        experts = experts.filter(categories__icontains=f'"{data["category"]}"')
+    if data.get("language"):
+        experts = experts.filter(languages__icontains=f'"{data["language"]}"')
+    if data.get("organisation"):
+        experts = experts.filter(home_administration_id=data["organisation"])
+    if data.get("release_status"):
+        experts = experts.filter(release_status=data["release_status"])
+    return with_profile(experts).order_by("last_name", "first_name", "id")

@@ -45,8 +45,9 @@ def grow(world: Any, n: int, *, spread: int = 1, full_pages: bool = False) -> No
     each list filters a small part of its table; by default all are the member's.
 
     ``full_pages``: every other request waits for appraisal and the world's expert is on
-    every other mission (a pool expert on the rest), so that the appraisal queue and the expert's lists are full pages already at
-    the first size (the bounded-pages test compares two sizes of full pages). Without it few
+    every other mission (a pool expert on the rest), so that the appraisal queue and the
+    expert's lists are full pages already at the first size (the bounded-pages test compares
+    two sizes of full pages). Without it few
     requests wait and the expert is on one mission in ``2 * spread``, as the query plans'
     test wants (selective filters)."""
     b = next(_batch)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from renfort.api.testing import bearer, token_for
 from renfort.config.tests.permission_world import VIEWERS, World
 
+API_PREFIX = "/api/v1/"
 ROUTES_FILE = Path(__file__).resolve().parents[1] / "permissions.csv"
 COLUMNS = ("route", "method", "arguments", *VIEWERS, "note")
 
@@ -160,9 +162,14 @@ def valid_cell(expected: str) -> bool:
     )
 
 
+# The JSON API's refusals besides: an unreadable body (400), no token (401), a body that
+# breaks a rule (422).
+API_REFUSALS = ("400", "401", "422")
+
+
 def denies(expected: str) -> bool:
-    """Whether a cell allows only refusals (sign in, 403, 404, 405)."""
-    return all(t in DENY or t in ("deny", "405") for t in expected.split("|"))
+    """Whether a cell allows only refusals (sign in, 403, 404, 405; the API's 401, 422)."""
+    return all(t in DENY or t in ("deny", "405", *API_REFUSALS) for t in expected.split("|"))
 
 
 def observed(response: Any) -> str:
@@ -222,29 +229,36 @@ class Observer:
         self.world = world
         self.clients: dict[str, Any] = {}
         self.sessions: dict[str, str] = {}
+        self.api_headers: dict[str, dict[str, str]] = {}
         for viewer, user in world.users.items():
             client = Client(raise_request_exception=True)
+            self.api_headers[viewer] = {}
             if user is not None:
                 client.force_login(user)
                 self.sessions[viewer] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                self.api_headers[viewer] = bearer(token_for(user, name="permission matrix"))
             self.clients[viewer] = client
 
     def ask(self, viewer: str, method: str, path: str, *, check_writes: bool) -> Answer:
         from django.conf import settings
         from django.db import connection, transaction
-        from django.test.utils import CaptureQueriesContext
+        from django.test.utils import CaptureQueriesContext, override_settings
 
         client = self.clients[viewer]
         # Signing out in an earlier request removed the cookie: put the session back.
         client.cookies.clear()
-        if viewer in self.sessions:
+        # The JSON API: the viewer's token, no session (anonymous: nothing).
+        api = path.startswith(API_PREFIX)
+        if viewer in self.sessions and not api:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[viewer]
+        headers = self.api_headers[viewer] if api else {}
         # The log keeps 9,000 queries and CaptureQueriesContext counts by position in it:
         # empty it, or once full every request would seem to send none.
         connection.queries_log.clear()
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             try:
-                response = getattr(client, method.lower())(path)
+                with override_settings(API_RATE_LIMIT="1000000/minute"):
+                    response = getattr(client, method.lower())(path, headers=headers)
             except Exception as exc:
                 transaction.set_rollback(True)
                 return Answer("500", error=f"server error {type(exc).__name__}: {exc}"[:300])
@@ -263,11 +277,16 @@ class Observer:
         }
 
 
+# Bookkeeping a refused request may write: the session, the API's rate-limit counts (in the
+# shared cache table) and its token's last use.
+BOOKKEEPING = ("django_session", "renfort_cache", "api_apitoken")
+
+
 def _writes(sql: str) -> bool:
     words = sql.lstrip().split(None, 3)
     if not words or words[0].upper() not in ("INSERT", "UPDATE", "DELETE"):
         return False
-    return "django_session" not in sql[:200]
+    return not any(table in sql[:200] for table in BOOKKEEPING)
 
 
 def _text_of(response: Any) -> str:

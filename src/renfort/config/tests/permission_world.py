@@ -30,6 +30,7 @@ from renfort.agreements.models import (
     MissionFunding,
     PartyRole,
 )
+from renfort.api.tokens import token_create
 from renfort.assistance.models import Consultation, RequestStatus
 from renfort.exports.models import Export, ExportStatus
 from renfort.missions.models import (
@@ -305,6 +306,10 @@ def build_world() -> World:
     )
     o["export"].file.save("permission-world-iati.xml", ContentFile(b"<x/>"), save=False)
     o["export"].save()
+    # A personal API token of Senegal's focal point: theirs alone to revoke.
+    o["api_token"] = token_create(
+        owner=p.member, name="Roster sync", two_factor_verified=True
+    ).token
     return World(users=users, objects=o)
 
 

@@ -16,6 +16,7 @@ import renfort
 ROOT = Path(renfort.__file__).parent
 STATUS_FIELDS = {"status", "release_status"}
 ALLOWED = {
+    ("imports/jobs.py", "job_status_write"),
     ("assistance/services.py", "request_transition"),
     ("missions/services/mission_status.py", "mission_transition"),
     ("missions/services/common.py", "assignment_status_write"),

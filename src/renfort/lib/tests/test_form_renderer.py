@@ -32,7 +32,12 @@ def _html(renderer: object, data: dict[str, object] | None) -> list[str]:
 
 
 def test_same_html_as_django() -> None:
-    for data in (None, {"one": "a", "many": ["g2", "3"], "required": "2"}, {"one": "<x>"}):
+    cases: list[dict[str, object] | None] = [
+        None,
+        {"one": "a", "many": ["g2", "3"], "required": "2"},
+        {"one": "<x>"},
+    ]
+    for data in cases:
         assert _html(FastRenderer(), data) == _html(DjangoTemplates(), data)
 
 

@@ -3,21 +3,10 @@ secretariat's changes to a mission's status and dates."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
     Count,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,15 +25,13 @@ from renfort.missions.forms import (
     PlanningOptionsForm,
     TransitionForm,
 )
+from renfort.missions.list_selectors import missions_filtered, status_order, with_open_slots
 from renfort.missions.models import (
-    ACTIVE_ASSIGNMENT_STATUSES,
     MISSION_TRANSITIONS,
-    Assignment,
     Mission,
     MissionStatus,
-    Slot,
 )
-from renfort.missions.selectors import mission_for_user, missions_in_period, missions_visible_to
+from renfort.missions.selectors import mission_for_user, missions_visible_to
 from renfort.missions.views.common import (
     ALL_ROLES,
     SECRETARIAT,
@@ -57,71 +44,6 @@ from renfort.missions.views.detail import (
     is_backward,
     render_detail,
 )
-from renfort.roster.models import Topic
-
-
-def _status_order() -> Case:
-    return Case(
-        *[When(status=s, then=Value(i)) for i, s in enumerate(MissionStatus.values)],
-        output_field=IntegerField(),
-    )
-
-
-def _with_open_slots(qs: QuerySet[Mission]) -> QuerySet[Mission]:
-    """Annotate ``slot_count`` and ``staffed_count`` (slots with an active assignment).
-
-    Correlated subqueries rather than joins: a paginated list computes them for its page only.
-    """
-    slots = (
-        Slot.objects.filter(mission=OuterRef("pk"))
-        .order_by()
-        .values("mission")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    staffed = (
-        Assignment.objects.filter(
-            slot__mission=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
-        )
-        .order_by()
-        .values("slot__mission")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return qs.annotate(
-        slot_count=Coalesce(Subquery(slots, output_field=IntegerField()), 0),
-        staffed_count=Coalesce(Subquery(staffed, output_field=IntegerField()), 0),
-    )
-
-
-def _filter_missions(qs: QuerySet[Mission], data: dict[str, Any]) -> QuerySet[Mission]:
-    if q := (data.get("q") or "").strip():
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(title__icontains=q)
-            | Q(
-                id__in=Mission.objects.filter(
-                    Q(beneficiaries__name__icontains=q) | Q(beneficiaries__short_name__icontains=q)
-                ).values("id")
-            )
-        )
-    if data.get("type"):
-        qs = qs.filter(type=data["type"])
-    if data.get("level"):
-        qs = qs.filter(level=data["level"])
-    if data.get("region"):
-        qs = qs.filter(
-            id__in=Mission.objects.filter(beneficiaries__region=data["region"]).values("id")
-        )
-    topic: Topic | None = data.get("topic")
-    if topic is not None:
-        qs = qs.filter(
-            Q(id__in=Slot.objects.filter(requirements__topic=topic).values("mission_id"))
-            | Q(id__in=Mission.objects.filter(requests__topics=topic).values("id"))
-        )
-    if data.get("period_from") or data.get("period_to"):
-        qs = missions_in_period(qs, data.get("period_from"), data.get("period_to"))
-    return qs
 
 
 @role_required(*ALL_ROLES)
@@ -130,7 +52,7 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
     """The plan: the missions the user may see, by status, filtered and paginated."""
     form = MissionFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    missions = _filter_missions(missions_visible_to(request.user), data)
+    missions = missions_filtered(missions_visible_to(request.user), data)
     counts = dict(
         missions.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -139,8 +61,8 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
         missions = missions.filter(status=data["status"])
         total = counts.get(data["status"], 0)
     missions = (
-        _with_open_slots(missions)
-        .annotate(status_order=_status_order())
+        with_open_slots(missions)
+        .annotate(status_order=status_order())
         .prefetch_related("beneficiaries")
         .order_by("status_order", "start", "window_start", "reference")
     )

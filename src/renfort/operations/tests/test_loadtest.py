@@ -26,7 +26,12 @@ from renfort.operations.loadtest_report import (
     write_section,
 )
 from renfort.operations.loadtest_run import Plan, run
-from renfort.operations.loadtest_server import machine_busy, processes_cpu_s, server_env
+from renfort.operations.loadtest_server import (
+    WORKERS,
+    machine_busy,
+    processes_cpu_s,
+    server_env,
+)
 from renfort.testing import PASSWORD, make_personas, persona_mission
 
 
@@ -137,7 +142,7 @@ def test_the_client_signs_in_walks_the_pages_and_reports(live_server, tmp_path: 
 def test_the_server_runs_with_production_settings_and_its_cpu_is_read() -> None:
     env = server_env({"DEBUG": "true", "PATH": "/bin"})
     assert env["DEBUG"] == "false" and env["RENFORT_TRUSTED_PROXIES"] == "1"
-    assert env["SECRET_KEY"] and env["WEB_CONCURRENCY"] == "2" and env["PATH"] == "/bin"
+    assert env["SECRET_KEY"] and env["WEB_CONCURRENCY"] == str(WORKERS) and env["PATH"] == "/bin"
     assert processes_cpu_s([os.getpid()]) > 0
     busy, total = machine_busy()
     assert 0 <= busy <= total

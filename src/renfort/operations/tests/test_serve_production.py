@@ -49,7 +49,7 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch) -> None:
     formatter = config.logconfig_dict["formatters"]["default"]
     assert formatter == {"()": "renfort.lib.logs.JsonFormatter"}
     monkeypatch.delenv("WEB_CONCURRENCY")
-    assert importlib.reload(config).workers == 2
+    assert importlib.reload(config).workers == 2 * (os.cpu_count() or 1) + 1
 
 
 def test_the_development_server_stops_its_worker_on_sigterm(tmp_path) -> None:

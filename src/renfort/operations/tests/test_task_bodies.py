@@ -23,6 +23,12 @@ from renfort.roster.models import Category
 from renfort.testing import Personas, next_year, persona_mission
 
 SAFE_TWICE = {
+    "renfort.imports.tasks.import_check_task": (
+        "imports/tests/test_services.py::test_the_task_bodies_are_safe_to_run_twice"
+    ),
+    "renfort.imports.tasks.import_apply_task": (
+        "imports/tests/test_services.py::test_the_task_bodies_are_safe_to_run_twice"
+    ),
     "renfort.planning.tasks.planner_run_task": "test_a_run_whose_worker_died_is_solved_again",
     "renfort.planning.tasks.pool_gaps_refresh_task": "test_pool_gaps_twice_keep_one_snapshot",
     "renfort.planning.tasks.mission_relaxations_task": (

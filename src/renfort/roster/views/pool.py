@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +24,8 @@ from renfort.missions import services as mission_services
 from renfort.missions.models import RELEASE_ASKED_ASSIGNMENT_STATUSES, Assignment
 from renfort.roster import services
 from renfort.roster.forms import ExpertFilterForm, ReleaseDecisionForm
-from renfort.roster.models import Accreditation, Expert, ReleaseStatus, Skill
-from renfort.roster.selectors import experts_visible_to
+from renfort.roster.models import Expert, ReleaseStatus
+from renfort.roster.selectors import experts_filtered, experts_visible_to, with_profile
 
 PAGE_SIZE = 50
 DECIDED_SHOWN = 50
@@ -38,13 +37,6 @@ def assignments_with_missions() -> Any:
     )
 
 
-def _with_profile(experts: Any) -> Any:
-    return experts.select_related("home_administration").prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.select_related("topic")),
-        Prefetch("accreditations", queryset=Accreditation.objects.select_related("topic")),
-    )
-
-
 def _row_context(expert: Expert, **extra: Any) -> dict[str, Any]:
     return {"e": expert, "today": timezone.localdate(), **extra}
 
@@ -52,25 +44,8 @@ def _row_context(expert: Expert, **extra: Any) -> dict[str, Any]:
 @role_required(Role.SECRETARIAT_COORDINATOR, Role.REGIONAL_COORDINATOR, Role.MEMBER_FOCAL_POINT)
 def expert_list(request: AuthedRequest) -> HttpResponse:
     """The experts the user may see: a member focal point's are those its administration lends."""
-    experts = _with_profile(experts_visible_to(request.user)).order_by(
-        "last_name", "first_name", "id"
-    )
     filters = ExpertFilterForm(request.GET or None)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            experts = experts.filter(
-                Q(last_name__icontains=data["q"]) | Q(first_name__icontains=data["q"])
-            )
-        if data["topic"]:
-            experts = experts.filter(
-                pk__in=Skill.objects.filter(topic=data["topic"]).values("expert_id")
-            )
-        # JSON lists: match the quoted element in their text (works on SQLite and PostgreSQL).
-        if data["category"]:
-            experts = experts.filter(categories__icontains=f'"{data["category"]}"')
-        if data["language"]:
-            experts = experts.filter(languages__icontains=f'"{data["language"]}"')
+    experts = experts_filtered(request.user, filters.cleaned_data if filters.is_valid() else {})
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -111,7 +86,7 @@ def expert_release(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         error = " ".join(str(m) for errors in form.errors.values() for m in errors)
     if is_htmx(request):
-        fresh = _with_profile(Expert.objects.all()).get(pk=expert.pk)
+        fresh = with_profile(Expert.objects.all()).get(pk=expert.pk)
         return render(
             request,
             "roster/expert_list.html#expert-row",

@@ -1,0 +1,1 @@
+"""One importer per kind of file (docs/imports.md, "Columns")."""
