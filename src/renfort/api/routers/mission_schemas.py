@@ -52,24 +52,29 @@ class ExpertRef(Schema):
         return str(obj)
 
 
-class AssignmentChangeOut(Schema):
-    from_status: AssignmentStatus | None
-    to_status: AssignmentStatus
+class StatusChangeOut(Schema):
+    """A step of a status history (a mission's or an assignment's): who, when, why."""
+
     at: datetime.datetime
     by: str | None = Field(description="Who made the change, by name.")
     note: str = Field(description="Why, in the reader's language (Accept-Language).")
 
     @staticmethod
-    def resolve_from_status(obj: AssignmentStatusChange) -> str | None:
+    def resolve_from_status(obj: AssignmentStatusChange | MissionStatusChange) -> str | None:
         return obj.from_status or None
 
     @staticmethod
-    def resolve_by(obj: AssignmentStatusChange) -> str | None:
+    def resolve_by(obj: AssignmentStatusChange | MissionStatusChange) -> str | None:
         return str(obj.by) if obj.by else None
 
     @staticmethod
-    def resolve_note(obj: AssignmentStatusChange) -> str:
+    def resolve_note(obj: AssignmentStatusChange | MissionStatusChange) -> str:
         return obj.note_text
+
+
+class AssignmentChangeOut(StatusChangeOut):
+    from_status: AssignmentStatus | None
+    to_status: AssignmentStatus
 
 
 class AssignmentOut(Schema):
@@ -137,24 +142,9 @@ class MissionOut(Schema):
         return list(obj.beneficiaries.all())
 
 
-class MissionChangeOut(Schema):
+class MissionChangeOut(StatusChangeOut):
     from_status: MissionStatus | None
     to_status: MissionStatus
-    at: datetime.datetime
-    by: str | None
-    note: str = Field(description="Why, in the reader's language (Accept-Language).")
-
-    @staticmethod
-    def resolve_from_status(obj: MissionStatusChange) -> str | None:
-        return obj.from_status or None
-
-    @staticmethod
-    def resolve_by(obj: MissionStatusChange) -> str | None:
-        return str(obj.by) if obj.by else None
-
-    @staticmethod
-    def resolve_note(obj: MissionStatusChange) -> str:
-        return obj.note_text
 
 
 class MissionRequestRef(Schema):
