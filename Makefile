@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-# pytest processes per database run (pytest-xdist): one per core, at least 2.
+# pytest processes per database run (pytest-xdist): one per core, at least 2. Each test file runs
+# in one process (--dist loadfile): a module's large world (fixture scope="module") is built once.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; echo $$n)
 export RENFORT_HOME := $(CURDIR)
 
@@ -58,7 +59,7 @@ browser:
 
 # The browser journeys run here, once, on SQLite (they skip on PostgreSQL).
 test-sqlite: install-test browser
-	DATABASE_URL= $(BIN)/pytest -n $(JOBS)
+	DATABASE_URL= $(BIN)/pytest -n $(JOBS) --dist loadfile
 
 # The user guide's screenshots (docs/screenshots/), taken by the browser journeys.
 screenshots: install-test browser
@@ -67,7 +68,7 @@ screenshots: install-test browser
 # PostgreSQL runs when it answers; under CI=true it is mandatory.
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(JOBS); \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(JOBS) --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) does not answer and CI=true: failing." >&2; exit 1; \
 	else \

@@ -77,3 +77,27 @@ def outsider(personas: Personas) -> User:
 @pytest.fixture
 def admin_a(personas: Personas) -> Organisation:
     return personas.admin_a
+
+
+# Fixtures that give a test the database (pytest-django refuses database access to the others).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that can reach the database: the others (the
+    planner, parsers, settings, templates, subprocesses on their own SQLite file) cannot tell
+    the two databases apart and have run on SQLite already (``make test`` runs both)."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    kept = [item for item in items if uses_the_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if not uses_the_database(i)])
+        items[:] = kept

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,19 +28,13 @@ from renfort.accounts.http import AuthedRequest
 from renfort.accounts.invitation_forms import InviteForm
 from renfort.accounts.invitation_models import Invitation
 from renfort.accounts.models import Role
-from renfort.accounts.people import (
-    account_for_user,
-    accounts_visible_to,
-    invitation_for_user,
-    invitations_visible_to,
-)
+from renfort.accounts.people import account_for_user, invitation_for_user, invitations_visible_to
+from renfort.accounts.people_selectors import PEOPLE_ROLES, accounts_found, people_search
 from renfort.accounts.permissions import role_required
 from renfort.lib.confirm import confirmation
 from renfort.lib.forms import add_service_error
 
 PAGE_SIZE = 25
-PEOPLE_ROLES = (Role.SECRETARIAT_COORDINATOR, Role.MEMBER_FOCAL_POINT, Role.DONOR_FOCAL_POINT)
-SEARCH_MAX = 100
 
 
 def _role_label(role: str) -> str:
@@ -53,17 +46,8 @@ def _role_label(role: str) -> str:
 def people(request: AuthedRequest) -> HttpResponse:
     """Accounts the user sees (a page at a time, searchable) and invitations pending."""
     user = request.user
-    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
-    accounts = accounts_visible_to(user)
-    for word in q.split()[:8]:
-        accounts = accounts.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    q = people_search(request.GET.get("q", ""))
+    page = Paginator(accounts_found(user, q), PAGE_SIZE).get_page(request.GET.get("page"))
     pending = Paginator(invitations_visible_to(user).pending(), PAGE_SIZE).get_page(
         request.GET.get("ipage")
     )

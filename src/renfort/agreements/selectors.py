@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -55,6 +67,29 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     return qs.filter(id__in=own)
 
 
+def agreements_filtered(user: User, data: Mapping[str, Any]) -> QuerySet[Agreement]:
+    """The agreements list (the page, its file, the API): the agreements the user may see,
+    narrowed by the filters of ``data`` (the list's filter form's cleaned values: ``q`` in
+    the reference or title, ``status``, ``kind``, ``role`` (held by the user's organisation;
+    by any party, for the secretariat), ``active_on`` (a date in force); each optional).
+    Each caller orders it."""
+    qs = agreements_visible_to(user)
+    if data.get("q"):
+        qs = qs.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    if data.get("role"):
+        parties = AgreementParty.objects.filter(role=data["role"])
+        if user.role != Role.SECRETARIAT_COORDINATOR:
+            parties = parties.filter(organisation=user.organisation)
+        qs = qs.filter(id__in=parties.values("agreement_id"))
+    if data.get("active_on"):
+        qs = qs.filter(start__lte=data["active_on"], end__gte=data["active_on"])
+    return qs
+
+
 def agreement_for_user(user: User, pk: int) -> Agreement:
     """The agreement if the user may see it; 404 otherwise."""
     try:
@@ -88,6 +123,19 @@ def with_money(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
     )
     spent = ActualCost.objects.filter(agreement=OuterRef("pk"))
     return qs.annotate(committed=Coalesce(_sum(committed), zero), spent=Coalesce(_sum(spent), zero))
+
+
+def with_list_columns(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The agreements with what a list row shows: ``committed`` and ``spent``
+    (``with_money``), ``mission_count`` (the missions funded) and the parties with their
+    organisations."""
+    return (
+        with_money(qs)
+        .annotate(mission_count=Count("fundings", distinct=True))
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+        )
+    )
 
 
 @dataclass

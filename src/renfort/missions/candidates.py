@@ -9,20 +9,20 @@ form); ``tests/test_rule_home.py`` compares the lists with ``rules.assignment_pr
 from __future__ import annotations
 
 import datetime
-import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, QuerySet, Value
+from django.utils import timezone
 
 from renfort.missions.eligibility import (
     Booking,
     Exclusions,
     ExpertFacts,
     Held,
+    Needs,
     bookings_of,
     bookings_outside,
     crew_of,
@@ -39,12 +39,19 @@ from renfort.roster.models import Expert, Skill, Unavailability
 
 @dataclass
 class Pool:
-    """Experts offered in a page's forms, with what the rules read about each."""
+    """Experts offered in a page's forms, with what the rules read about each.
+
+    ``bookings_since``: the first day of the bookings loaded (None: all of them). ``fits``
+    (``slots_pool``): for each slot id, the ids of the experts whose profile fits it; the
+    mission's outlook (``planning.supply``) counts from them without reading the pool again.
+    """
 
     experts: list[Expert] = field(default_factory=list)
     facts: dict[int, ExpertFacts] = field(default_factory=dict)
     unavailable: dict[int, list[Unavailability]] = field(default_factory=dict)
     bookings: dict[int, list[Booking]] = field(default_factory=dict)
+    bookings_since: datetime.date | None = None
+    fits: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 def expert_pool(qs: QuerySet[Expert] | None = None, *, since: datetime.date | None = None) -> Pool:
@@ -55,7 +62,7 @@ def expert_pool(qs: QuerySet[Expert] | None = None, *, since: datetime.date | No
     active = (Expert.objects.all() if qs is None else qs).filter(active=True)
     experts = list(active.select_related("home_administration").order_by("last_name", "first_name"))
     if not experts:
-        return Pool()
+        return Pool(bookings_since=since)
     levels: dict[int, dict[int, int]] = defaultdict(dict)
     for expert_id, topic_id, level in Skill.objects.filter(expert__in=active).values_list(
         "expert_id", "topic_id", "level"
@@ -69,31 +76,68 @@ def expert_pool(qs: QuerySet[Expert] | None = None, *, since: datetime.date | No
         facts={e.pk: ExpertFacts.of(e, levels.get(e.pk, {})) for e in experts},
         unavailable=unavailable,
         bookings=bookings_of((e.pk for e in experts), since=since),
+        bookings_since=since,
     )
 
 
-def first_day(slots: Sequence[Slot]) -> datetime.date | None:
-    """January 1st of the first year the slots' missions (dates or window) touch: the
-    availability rule reads no booking that ends before (overlaps, yearly released days).
-    None when a mission has neither dates nor a window."""
+def bookings_since(
+    slots: Sequence[Slot], today: datetime.date | None = None
+) -> datetime.date | None:
+    """January 1st of the first year that the slots' missions (dates or window, from today
+    on for the outlook's counts) or their travel days touch: the availability rule reads no
+    booking that ends before (overlaps, yearly released days). None when a mission has
+    neither dates nor a window."""
     days = [s.mission.start or s.mission.window_start for s in slots]
     if not days or any(d is None for d in days):
         return None
-    return datetime.date(min(d for d in days if d is not None).year, 1, 1)
+    today = today or timezone.localdate()
+    first = min([today, *(d for d in days if d is not None)])
+    return datetime.date((first - datetime.timedelta(days=travel_days())).year, 1, 1)
 
 
-def slots_pool(slots: Sequence[Slot], beneficiaries: Iterable[Any] | None = None) -> Pool:
+def qualified_ids(needs: Sequence[Needs]) -> tuple[list[set[int]], dict[int, int]]:
+    """For each needs, the ids of the experts whose profile fits (``qualified_experts``), and
+    their released days per year: one query for all of them (a union)."""
+    parts: list[QuerySet[Any]] = [
+        qualified_experts(n)
+        .order_by()
+        .annotate(k=Value(k, output_field=IntegerField()))
+        .values_list("pk", "released_days_per_year", "k")
+        for k, n in enumerate(needs)
+    ]
+    out: list[set[int]] = [set() for _ in needs]
+    released: dict[int, int] = {}
+    if not parts:
+        return out, released
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for pk, days, k in rows:
+        out[k].add(pk)
+        released[pk] = days
+    return out, released
+
+
+def slots_pool(
+    slots: Sequence[Slot],
+    beneficiaries: Iterable[Any] | None = None,
+    *,
+    today: datetime.date | None = None,
+) -> Pool:
     """The pool cut to what a page of ``slots`` can suggest: the experts whose profile fits at
     least one slot (``qualified_experts``: the pool and profile rules in SQL, the same rules
-    ``candidates`` applies), with their bookings from the slots' first year on. Others are
-    found by name (the pool search) and checked by the service. ``beneficiaries``: the
-    missions' (one mission's page), else each slot's mission's."""
+    ``candidates`` applies; which slots each fits in ``fits``), with their bookings from
+    ``bookings_since``. Others are found by name (the pool search) and checked by the
+    service. ``beneficiaries``: the missions' (one mission's page), else each slot's
+    mission's."""
     if not slots:
         return Pool()
     orgs = None if beneficiaries is None else list(beneficiaries)
-    fits = [qualified_experts(needs_of(slot, orgs)).values("pk") for slot in slots]
-    qs = Expert.objects.filter(reduce(operator.or_, (Q(pk__in=f) for f in fits)))
-    return expert_pool(qs, since=first_day(slots))
+    fits, _released = qualified_ids([needs_of(slot, orgs) for slot in slots])
+    ids = sorted(set().union(*fits))
+    since = bookings_since(slots, today)
+    pool = expert_pool(Expert.objects.filter(pk__in=ids), since=since) if ids else Pool()
+    pool.bookings_since = since
+    pool.fits = {slot.pk: frozenset(f) for slot, f in zip(slots, fits, strict=True)}
+    return pool
 
 
 def candidates(

@@ -50,12 +50,22 @@ def mission_days_per_year(
 ) -> dict[int, int]:
     """A mission's days per year: from its dates (or ``start``/``end``); an undated window
     counts its duration in the year the window opens."""
-    start = start or mission.start
-    end = end or mission.end
+    return days_of(
+        start or mission.start, end or mission.end, mission.window_start, mission.duration_days
+    )
+
+
+def days_of(
+    start: datetime.date | None,
+    end: datetime.date | None,
+    window_start: datetime.date | None,
+    duration_days: int | None,
+) -> dict[int, int]:
+    """``mission_days_per_year`` from a mission's dates, window start and duration."""
     if start is not None and end is not None:
         return days_per_year(start, end)
-    if mission.window_start is not None and mission.duration_days:
-        return {mission.window_start.year: mission.duration_days}
+    if window_start is not None and duration_days:
+        return {window_start.year: duration_days}
     return {}
 
 
@@ -314,32 +324,51 @@ def bookings_of(
     exclude_missions: Iterable[int] = (),
     since: datetime.date | None = None,
 ) -> dict[int, list[Booking]]:
-    """The experts' bookings (one per mission), by expert: one query. ``since``: only the
-    missions still running on or after that day (or without dates), for a reader that checks
-    periods and yearly days from then on (a page of slots: its history does not count)."""
+    """The experts' bookings (one per mission), by expert: one query, read as plain values (a
+    page's pool may hold thousands). ``since``: only the missions still running on or after
+    that day (or without dates), for a reader that checks periods and yearly days from then on
+    (a page of slots: its history does not count)."""
     rows = (
         Assignment.objects.holding_time()
         .filter(expert_id__in=list(expert_ids))
         .exclude(slot__mission_id__in=list(exclude_missions))
-        .select_related("slot__mission")
         .order_by("pk")
     )
     if since is not None:
         rows = rows.filter(Q(slot__mission__end__gte=since) | Q(slot__mission__end__isnull=True))
     bookings: dict[int, list[Booking]] = defaultdict(list)
-    for a in rows:
-        mission = a.slot.mission
-        if any(b.mission_id == mission.pk for b in bookings[a.expert_id]):
+    seen: set[tuple[int, int]] = set()
+    for (
+        pk,
+        expert_id,
+        mission_id,
+        reference,
+        start,
+        end,
+        window_start,
+        duration,
+    ) in rows.values_list(
+        "pk",
+        "expert_id",
+        "slot__mission_id",
+        "slot__mission__reference",
+        "slot__mission__start",
+        "slot__mission__end",
+        "slot__mission__window_start",
+        "slot__mission__duration_days",
+    ):
+        if (expert_id, mission_id) in seen:
             continue
-        bookings[a.expert_id].append(
+        seen.add((expert_id, mission_id))
+        bookings[expert_id].append(
             Booking(
-                assignment_id=a.pk,
-                expert_id=a.expert_id,
-                mission_id=mission.pk,
-                reference=mission.reference,
-                start=mission.start,
-                end=mission.end,
-                days=mission_days_per_year(mission),
+                assignment_id=pk,
+                expert_id=expert_id,
+                mission_id=mission_id,
+                reference=reference,
+                start=start,
+                end=end,
+                days=days_of(start, end, window_start, duration),
             )
         )
     return bookings

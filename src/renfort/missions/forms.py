@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from django import forms
@@ -196,24 +197,29 @@ class ExpertChoiceForm(NamedErrorsForm):
             home = e.home_administration
             return str(e.pk), f"{e} ({home.short_name or home.name})"
 
-        fitting = [option(e) for e in experts if e.pk in suggested]
-        others = [option(e) for e in experts if e.pk not in suggested]
         choices: list[tuple[str, Any]] = [("", _("Choose an expert"))]
         if self.searchable:
-            choices.extend(fitting[:SUGGESTIONS])
-        elif fitting:
-            choices.append((str(_("Meet every rule for this slot")), fitting))
-            if others:
-                choices.append((str(_("Other experts of this category")), others))
-        else:
-            choices.extend(others)
-        # Accept any expert of the category; show only the chosen few.
-        field.choices = [("", ""), *(option(e) for e in experts)]
-        field.widget.choices = choices
-        if self.searchable:
+            # Only the first few suggestions are labelled (a page's pool may hold hundreds).
+            shown = [
+                option(e) for e in islice((e for e in experts if e.pk in suggested), SUGGESTIONS)
+            ]
+            choices.extend(shown)
+            field.choices = [("", ""), *shown]
             # ``experts`` are those whose profile fits (``candidates.slots_pool``); any other
             # expert of the pool is taken too and the service names the rule it breaks.
             field.valid_value = lambda value: True  # type: ignore[method-assign]
+        else:
+            fitting = [option(e) for e in experts if e.pk in suggested]
+            others = [option(e) for e in experts if e.pk not in suggested]
+            if fitting:
+                choices.append((str(_("Meet every rule for this slot")), fitting))
+                if others:
+                    choices.append((str(_("Other experts of this category")), others))
+            else:
+                choices.extend(others)
+            # Accept any expert of the category; show the suggestions first.
+            field.choices = [("", ""), *fitting, *others]
+        field.widget.choices = choices
         if not self.searchable:
             del self.fields["other"]
         elif slot_id is not None:

@@ -81,3 +81,37 @@ def missions_filtered(qs: QuerySet[Mission], data: dict[str, Any]) -> QuerySet[M
     if data.get("period_from") or data.get("period_to"):
         qs = missions_in_period(qs, data.get("period_from"), data.get("period_to"))
     return qs
+
+
+class ByStatus:
+    """The missions list in its order (status, then dates and reference), read a page at a
+    time through the statuses that page falls in: ``counts`` (missions by status, which the
+    page shows anyway) says which, so a page of open missions never sorts ten years of closed
+    ones. Sliced like a query set (``Paginator``); its ``count`` is the counts' sum."""
+
+    def __init__(self, qs: QuerySet[Mission], counts: dict[str, int]) -> None:
+        self.qs = qs
+        self.counts = counts
+
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Mission]:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("ByStatus is read by slices")
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        before, touched, offset = 0, [], 0
+        for status in MissionStatus.values:
+            n = self.counts.get(status, 0)
+            if n and offset < stop and offset + n > start:
+                touched.append(status)
+            elif offset + n <= start:
+                before += n
+            offset += n
+        if not touched or stop <= start:
+            return []
+        return list(self.qs.filter(status__in=touched)[start - before : stop - before])

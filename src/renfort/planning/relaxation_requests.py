@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renfort.accounts.models import Role, User
+from renfort.missions.candidates import Pool
 from renfort.missions.models import EDITABLE_MISSION_STATUSES, Mission
 from renfort.planning.models import MissionRelaxations, RelaxationsStatus
 from renfort.planning.outlook import Outlook, mission_outlooks
@@ -54,11 +55,13 @@ def relaxations_request(outlook: Outlook) -> bool:
     return True
 
 
-def outlooks_for_page(ids: Iterable[int], *, ask: bool) -> Mapping[int, Outlook]:
+def outlooks_for_page(
+    ids: Iterable[int], *, ask: bool, pool: Pool | None = None
+) -> Mapping[int, Outlook]:
     """The outlooks of the missions; with ``ask`` (a secretariat reader, and
     ``PLANNER_RELAXATIONS_ON_READ``), the relaxations of each mission with an open slot are
     queued when missing."""
-    outlooks = mission_outlooks(ids)
+    outlooks = mission_outlooks(ids, pool=pool)
     if ask and settings.PLANNER_RELAXATIONS_ON_READ:
         for outlook in outlooks.values():
             if outlook.open and outlook.row is None:
@@ -78,12 +81,13 @@ OUTLOOK_ROLES = frozenset(
 )
 
 
-def mission_outlook_for(user: User, mission: Mission) -> Outlook | None:
+def mission_outlook_for(user: User, mission: Mission, pool: Pool | None = None) -> Outlook | None:
     """The outlook of a mission the user may see (``mission_for_user``), for the roles that
-    see it, while its slots may still change hands (``EDITABLE_MISSION_STATUSES``)."""
+    see it, while its slots may still change hands (``EDITABLE_MISSION_STATUSES``); counted
+    from ``pool`` when the page has loaded it for the mission's slots (``slots_pool``)."""
     if getattr(user, "role", "") not in OUTLOOK_ROLES:
         return None
     if mission.status not in EDITABLE_MISSION_STATUSES:
         return None
     ask = user.role == Role.SECRETARIAT_COORDINATOR
-    return outlooks_for_page([mission.pk], ask=ask).get(mission.pk)
+    return outlooks_for_page([mission.pk], ask=ask, pool=pool).get(mission.pk)

@@ -17,15 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import IntegerField, QuerySet, Value
 from django.utils import timezone
 
+from renfort.missions.candidates import Pool, qualified_ids
 from renfort.missions.eligibility import (
     Needs,
     Period,
     availability_misses,
     bookings_of,
-    qualified_experts,
     travel_days,
     used_days,
 )
@@ -64,34 +63,15 @@ class Dates:
         )
 
 
-def _qualified_ids(needs: Sequence[Needs]) -> tuple[list[set[int]], dict[int, int]]:
-    """For each needs, the ids of the experts who qualify, and their released days per year:
-    one query for all of them."""
-    parts: list[QuerySet[Any]] = [
-        qualified_experts(n)
-        .order_by()
-        .annotate(k=Value(k, output_field=IntegerField()))
-        .values_list("pk", "released_days_per_year", "k")
-        for k, n in enumerate(needs)
-    ]
-    out: list[set[int]] = [set() for _ in needs]
-    released: dict[int, int] = {}
-    if not parts:
-        return out, released
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for pk, days, k in rows:
-        out[k].add(pk)
-        released[pk] = days
-    return out, released
-
-
 @dataclass(frozen=True)
 class Ask:
-    """One count to make: a slot's needs, at its mission's dates (or ``dates``)."""
+    """One count to make: a slot's needs, at its mission's dates (or ``dates``). ``slot_id``:
+    the slot the needs are of, when a page has loaded its pool (``supply(pool=...)``)."""
 
     mission: Mission
     needs: Needs
     dates: Dates | None = None
+    slot_id: int | None = None
 
 
 def _first_year(asks: Sequence[Ask], today: datetime.date, travel: int) -> datetime.date:
@@ -107,19 +87,44 @@ def _first_year(asks: Sequence[Ask], today: datetime.date, travel: int) -> datet
     return datetime.date(earliest.year, 1, 1)
 
 
-def supply(asks: Sequence[Ask], *, today: datetime.date | None = None) -> list[Supply]:
-    """For each ask, who qualifies and who of them is free: three queries for all of them.
-    Bookings on the ask's own mission do not count (its crew may move)."""
+def _from_pool(
+    asks: Sequence[Ask], pool: Pool | None, since: datetime.date
+) -> tuple[list[set[int]], dict[int, int], dict[int, list[Any]], dict[int, list[Any]]] | None:
+    """Who qualifies for each ask, their released days, unavailable periods and bookings, from
+    a pool a page has loaded (``missions.candidates.slots_pool``) when it holds every ask's slot
+    and its bookings from ``since`` on; else None."""
+    if pool is None or any(a.slot_id not in pool.fits for a in asks):
+        return None
+    if pool.bookings_since is not None and pool.bookings_since > since:
+        return None
+    if any(pk not in pool.facts for a in asks for pk in pool.fits[a.slot_id]):  # type: ignore[index]
+        return None
+    qualified = [set(pool.fits[a.slot_id]) for a in asks if a.slot_id is not None]
+    released = {pk: f.released_days for pk, f in pool.facts.items()}
+    return qualified, released, dict(pool.unavailable), pool.bookings
+
+
+def supply(
+    asks: Sequence[Ask], *, today: datetime.date | None = None, pool: Pool | None = None
+) -> list[Supply]:
+    """For each ask, who qualifies and who of them is free: three queries for all of them, none
+    with the ``pool`` a page has loaded for the asks' slots. Bookings on the ask's own mission
+    do not count (its crew may move)."""
     today = today or timezone.localdate()
-    qualified, released = _qualified_ids([a.needs for a in asks])
-    ids = set(released)
-    unavailable: dict[int, list[Period]] = defaultdict(list)
-    for pk, start, end in Unavailability.objects.filter(expert_id__in=ids).values_list(
-        "expert_id", "start", "end"
-    ):
-        unavailable[pk].append(Period(start, end))
     travel = travel_days()
-    bookings = bookings_of(ids, since=_first_year(asks, today, travel)) if ids else {}
+    since = _first_year(asks, today, travel)
+    loaded = _from_pool(asks, pool, since)
+    if loaded is not None:
+        qualified, released, unavailable, bookings = loaded
+    else:
+        qualified, released = qualified_ids([a.needs for a in asks])
+        ids = set(released)
+        unavailable = defaultdict(list)
+        for pk, start, end in Unavailability.objects.filter(expert_id__in=ids).values_list(
+            "expert_id", "start", "end"
+        ):
+            unavailable[pk].append(Period(start, end))
+        bookings = bookings_of(ids, since=since) if ids else {}
     out = []
     for ask, found in zip(asks, qualified, strict=True):
         at = copy.copy(ask.mission)

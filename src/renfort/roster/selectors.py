@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from renfort.accounts.models import Role, User
+from renfort.lib.json_lists import JSONListHas
 from renfort.roster.models import Accreditation, Expert, Skill
 
 
@@ -67,22 +68,43 @@ def with_profile(experts: QuerySet[Expert]) -> QuerySet[Expert]:
     )
 
 
-def experts_filtered(user: User, data: Mapping[str, Any]) -> QuerySet[Expert]:
+def _list_has(column: str, value: object, *, exact: bool) -> Q | JSONListHas:
+    """The experts whose JSON list ``column`` holds ``value``: as an element (``exact``), or
+    as the quoted element in the list's text, whatever its case (works on SQLite and
+    PostgreSQL)."""
+    if exact:
+        return JSONListHas(F(column), str(value))
+    return Q(**{f"{column}__icontains": f'"{value}"'})
+
+
+def experts_filtered(
+    user: User, data: Mapping[str, Any], *, exact: bool = False
+) -> QuerySet[Expert]:
     """The experts list (the pool page, its file, the API): the experts the user may see,
-    narrowed by the filters of ``data`` (``q`` in the name, ``topic`` (a Topic) at
-    ``min_level`` or more, ``category``, ``language``, ``organisation`` (an id),
-    ``release_status``; each optional), in the list's order."""
+    narrowed by the filters of ``data`` (``q`` in the name, ``topic`` (a Topic) or
+    ``topic_code`` (its code) at ``min_level`` or more, ``category``, ``language``,
+    ``organisation`` (an id), ``release_status``; each optional), in the list's order.
+
+    The pages trim ``q`` and find a category or language in the list's text, whatever its
+    case; ``exact`` (the API) takes ``q`` as given and a category or language only as an
+    element of the list."""
     experts = experts_visible_to(user)
-    if q := (data.get("q") or "").strip():
+    q = data.get("q") or ""
+    if not exact:
+        q = q.strip()
+    if q:
         experts = experts.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
+    level = data.get("min_level") or 1
     if data.get("topic"):
-        skills = Skill.objects.filter(topic=data["topic"], level__gte=data.get("min_level") or 1)
+        skills = Skill.objects.filter(topic=data["topic"], level__gte=level)
         experts = experts.filter(pk__in=skills.values("expert_id"))
-    # JSON lists: match the quoted element in their text (works on SQLite and PostgreSQL).
+    if data.get("topic_code"):
+        skills = Skill.objects.filter(topic__code=data["topic_code"], level__gte=level)
+        experts = experts.filter(pk__in=skills.values("expert_id"))
     if data.get("category"):
-        experts = experts.filter(categories__icontains=f'"{data["category"]}"')
+        experts = experts.filter(_list_has("categories", data["category"], exact=exact))
     if data.get("language"):
-        experts = experts.filter(languages__icontains=f'"{data["language"]}"')
+        experts = experts.filter(_list_has("languages", data["language"], exact=exact))
     if data.get("organisation"):
         experts = experts.filter(home_administration_id=data["organisation"])
     if data.get("release_status"):

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,8 +23,12 @@ from renfort.agreements.forms import (
     parties_from,
     party_formset,
 )
-from renfort.agreements.models import Agreement, AgreementParty, AgreementStatus
-from renfort.agreements.selectors import agreement_for_user, agreements_visible_to, with_money
+from renfort.agreements.models import Agreement, AgreementStatus
+from renfort.agreements.selectors import (
+    agreement_for_user,
+    agreements_filtered,
+    with_list_columns,
+)
 from renfort.agreements.views.common import (
     AGREEMENT_ROLES,
     PAGE_SIZE,
@@ -37,38 +40,13 @@ from renfort.lib.forms import add_service_error
 from renfort.lib.http import is_htmx
 
 
-def _filtered(request: AuthedRequest, data: dict[str, Any]) -> Any:
-    qs = agreements_visible_to(request.user)
-    if data.get("q"):
-        qs = qs.filter(Q(reference__icontains=data["q"]) | Q(title__icontains=data["q"]))
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("kind"):
-        qs = qs.filter(kind=data["kind"])
-    if data.get("role"):
-        parties = AgreementParty.objects.filter(role=data["role"])
-        if request.user.role != SECRETARIAT:
-            parties = parties.filter(organisation=request.user.organisation)
-        qs = qs.filter(id__in=parties.values("agreement_id"))
-    if data.get("active_on"):
-        qs = qs.filter(start__lte=data["active_on"], end__gte=data["active_on"])
-    return qs
-
-
 @role_required(*AGREEMENT_ROLES)
 @require_GET
 def agreement_list(request: AuthedRequest) -> HttpResponse:
     """Agreements the user may see, filtered by status, kind, role and date, paginated."""
     form = AgreementFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    qs = (
-        with_money(_filtered(request, data))
-        .annotate(mission_count=Count("fundings", distinct=True))
-        .prefetch_related(
-            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
-        )
-        .order_by("-start", "reference")
-    )
+    qs = with_list_columns(agreements_filtered(request.user, data)).order_by("-start", "reference")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "agreements/agreement_list.html"
     if is_htmx(request):

@@ -13,14 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from renfort.accounts.http import AuthedRequest
 from renfort.accounts.models import Role, User
-from renfort.agreements import services
+from renfort.agreements import selectors, services
 from renfort.agreements.models import (
     ActualCost,
     Agreement,
@@ -34,7 +34,7 @@ from renfort.agreements.selectors import (
     Money,
     agreement_for_user,
     agreement_money,
-    agreements_visible_to,
+    with_list_columns,
     with_money,
 )
 from renfort.api.pagination import PageQuery, page_of, paginate
@@ -210,28 +210,17 @@ def _roles(user: User) -> None:
 
 
 def agreements_filtered(user: User, filters: AgreementFilters) -> QuerySet[Agreement]:
-    """The list page's filters (``agreements.views.agreements``), on the same selector."""
-    qs = agreements_visible_to(user)
-    if filters.q:
-        qs = qs.filter(Q(reference__icontains=filters.q) | Q(title__icontains=filters.q))
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.role:
-        parties = AgreementParty.objects.filter(role=filters.role)
-        if user.role != SECRETARIAT:
-            parties = parties.filter(organisation=user.organisation)
-        qs = qs.filter(id__in=parties.values("agreement_id"))
-    if filters.active_on:
-        qs = qs.filter(start__lte=filters.active_on, end__gte=filters.active_on)
-    return (
-        with_money(qs)
-        .annotate(mission_count=Count("fundings", distinct=True))
-        .prefetch_related(
-            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
-        )
-        .order_by("-start", "reference", "id")
+    """The list page's agreements and filters (``agreements.selectors.agreements_filtered``),
+    in a total order for paging."""
+    data = {
+        "q": filters.q,
+        "status": filters.status,
+        "kind": filters.kind,
+        "role": filters.role,
+        "active_on": filters.active_on,
+    }
+    return with_list_columns(selectors.agreements_filtered(user, data)).order_by(
+        "-start", "reference", "id"
     )
 
 

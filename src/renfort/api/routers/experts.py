@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -21,8 +21,8 @@ from renfort.accounts.models import Role, User
 from renfort.api.fields import ObjectId
 from renfort.api.pagination import PageQuery, page_of, paginate
 from renfort.api.problems import errors
-from renfort.lib.json_lists import JSONListHas
 from renfort.missions.released_days import released_days
+from renfort.roster import selectors
 from renfort.roster.models import (
     Accreditation,
     AccreditationStatus,
@@ -32,7 +32,7 @@ from renfort.roster.models import (
     Skill,
     Unavailability,
 )
-from renfort.roster.selectors import expert_for_user, experts_visible_to, shows_contact_details
+from renfort.roster.selectors import expert_for_user, shows_contact_details, with_profile
 
 router = Router(tags=["experts"])
 
@@ -154,31 +154,19 @@ class ExpertFilters(PageQuery):
     release_status: ReleaseStatus | None = None
 
 
-def _with_profile(experts: QuerySet[Expert]) -> QuerySet[Expert]:
-    return experts.select_related("home_administration").prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.select_related("topic")),
-        Prefetch("accreditations", queryset=Accreditation.objects.select_related("topic")),
-    )
-
-
 def experts_filtered(user: User, filters: ExpertFilters) -> QuerySet[Expert]:
-    experts = experts_visible_to(user)
-    if filters.q:
-        experts = experts.filter(
-            Q(last_name__icontains=filters.q) | Q(first_name__icontains=filters.q)
-        )
-    if filters.topic:
-        skills = Skill.objects.filter(topic__code=filters.topic, level__gte=filters.min_level or 1)
-        experts = experts.filter(pk__in=skills.values("expert_id"))
-    if filters.category:
-        experts = experts.filter(JSONListHas(F("categories"), str(filters.category)))
-    if filters.language:
-        experts = experts.filter(JSONListHas(F("languages"), filters.language))
-    if filters.organisation:
-        experts = experts.filter(home_administration_id=filters.organisation)
-    if filters.release_status:
-        experts = experts.filter(release_status=filters.release_status)
-    return _with_profile(experts).order_by("last_name", "first_name", "id")
+    """The pool page's experts and filters (``roster.selectors.experts_filtered``), matched
+    as the API does (``exact``)."""
+    data = {
+        "q": filters.q,
+        "topic_code": filters.topic,
+        "min_level": filters.min_level,
+        "category": filters.category,
+        "language": filters.language,
+        "organisation": filters.organisation,
+        "release_status": filters.release_status,
+    }
+    return selectors.experts_filtered(user, data, exact=True)
 
 
 @router.get(
@@ -209,4 +197,4 @@ def expert_detail(request: AuthedRequest, pk: ObjectId) -> Expert:
     if request.user.role not in (*LIST_ROLES, Role.EXPERT):
         raise PermissionDenied(_("A donor focal point does not read experts' profiles."))
     expert = expert_for_user(request.user, pk)
-    return _with_profile(Expert.objects.filter(pk=expert.pk)).get()
+    return with_profile(Expert.objects.filter(pk=expert.pk)).get()

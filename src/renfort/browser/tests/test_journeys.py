@@ -33,7 +33,15 @@ from renfort.missions.models import Assignment, AssignmentStatus, Mission, Missi
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EXPERT_NAME = "Élodie Fontaine"  # the demo expert (login "expert")
-RUNS = [("en", "desktop"), ("en", "phone"), ("fr", "desktop"), ("fr", "phone")]
+# `make test` walks the journey in English at desktop width and in French at phone width (each
+# language, each width once: the other journeys cover the other pairs in part);
+# RENFORT_ALL_JOURNEYS=1 or `make screenshots` walks all four.
+ALL_RUNS = [("en", "desktop"), ("en", "phone"), ("fr", "desktop"), ("fr", "phone")]
+RUNS = (
+    ALL_RUNS
+    if os.environ.get("RENFORT_ALL_JOURNEYS") or os.environ.get("RENFORT_SCREENSHOTS")
+    else [("en", "desktop"), ("fr", "phone")]
+)
 # The buttons that move a mission on: the verb the UX rules ask for, if the page has one,
 # else the status select of the "Change status" form.
 MISSION_VERBS = {

@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     pytest.skip("Playwright for Python is not installed", allow_module_level=True)
 
 from icalendar import Calendar
-from playwright.sync_api import FilePayload
+from playwright.sync_api import FilePayload, expect
 
 from renfort.api.models import ApiToken
 from renfort.browser.tests.browsing import VIEWPORTS, Journey, Person, exactly, labelled
@@ -132,9 +132,11 @@ def test_calendar_feed_in_french(demo: Demo, chromium: Any, django_db_blocker: A
     address = card.get_by_label(labelled(journey.say("Address of the feed"))).input_value()
     assert re.search(r"/feeds/[^/]+\.ics$", address), address
     copy = card.get_by_role("button", name=exactly(journey.say("Copy the address")))
+    page.bring_to_front()
     copy.click()
     status = card.locator(f'[data-copy-status="feed-address-{feed.pk}"]')
-    assert status.inner_text().strip() == journey.say("Address copied."), status.inner_text()
+    # The clipboard answers asynchronously: wait for the button's sentence.
+    expect(status).to_have_text(journey.say("Address copied."))
     assert page.evaluate("navigator.clipboard.readText()") == address
     # Anyone with the address reads the calendar, without signing in.
     anonymous = chromium.new_context()

@@ -3,20 +3,14 @@ files."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, Prefetch
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.models import Role, User
 from renfort.agreements.forms import AgreementFilterForm
-from renfort.agreements.models import AgreementParty
-from renfort.agreements.selectors import with_money
-
-# The page's own filter (agreements.views.agreements): the file lists what the page lists.
-from renfort.agreements.views.agreements import _filtered
+from renfort.agreements.selectors import agreements_filtered, with_list_columns
 from renfort.exports.lists.base import ListExport, chunked, org_name, sheet
 from renfort.lib.tabular import Sheet
 from renfort.results.forms_framework import ObjectiveFilterForm
@@ -39,18 +33,11 @@ AGREEMENT_ROLES = tuple(
 
 
 def agreement_rows(user: User, query: QueryDict) -> Sheet:
-    """The agreements list's rows: its form, selector (through the page's filter, which reads
-    only the request's user) and order; amounts as numbers with their currency beside."""
+    """The agreements list's rows: its form, selector (``agreements.selectors``, as the page
+    asks it) and order; amounts as numbers with their currency beside."""
     form = AgreementFilterForm(query or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    agreements = (
-        with_money(_filtered(SimpleNamespace(user=user), data))  # type: ignore[arg-type]
-        .annotate(mission_count=Count("fundings", distinct=True))
-        .prefetch_related(
-            Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
-        )
-        .order_by("-start", "reference")
-    )
+    agreements = with_list_columns(agreements_filtered(user, data)).order_by("-start", "reference")
     headers = (
         _("Reference"),
         _("Title"),

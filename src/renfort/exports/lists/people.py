@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from renfort.accounts.inbox import notifications_for
-from renfort.accounts.invitation_views import PEOPLE_ROLES, SEARCH_MAX
 from renfort.accounts.invitations import ACCOUNT_MANAGERS, ALL
 from renfort.accounts.models import Role, User
-from renfort.accounts.people import accounts_visible_to
+from renfort.accounts.people_selectors import PEOPLE_ROLES, accounts_found, people_search
 from renfort.exports.lists.base import ListExport, chunked, sheet
 from renfort.lib.tabular import Cell, Sheet
-
-# The People page's search (accounts.invitation_views.people) looks for at most 8 words.
-SEARCH_WORDS = 8
 
 
 def people_rows(user: User, query: QueryDict) -> Sheet:
     """The accounts the People page lists for ``q`` (each word in a name, username, e-mail
     address or organisation), by name."""
-    accounts = accounts_visible_to(user)
-    q = (query.get("q") or "").strip()[:SEARCH_MAX]
-    for word in q.split()[:SEARCH_WORDS]:
-        accounts = accounts.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-            | Q(organisation__name__icontains=word)
-        )
+    accounts = accounts_found(user, people_search(query.get("q")))
     sees_all = ACCOUNT_MANAGERS.get(user.role) == ALL
     headers = [_("Name"), _("Username"), _("E-mail address"), _("Organisation")]
     if sees_all:

@@ -294,9 +294,10 @@ def _slot_views(
     mission: Mission,
     bound: dict[tuple[str, int], Any],
     beneficiaries: Sequence[Organisation],
-) -> tuple[list[SlotView], list[KeptOut]]:
-    """The slots as the user may see them, and the experts the mission's history keeps out
-    (shown to the secretariat)."""
+) -> tuple[list[SlotView], list[KeptOut], Pool | None]:
+    """The slots as the user may see them, the experts the mission's history keeps out
+    (shown to the secretariat), and the staffing pool loaded for the slots (the outlook counts
+    from it)."""
     user = request.user
     is_secretariat = user.role == SECRETARIAT
     slots = _slots(mission, is_secretariat)
@@ -343,7 +344,7 @@ def _slot_views(
         if staffing is not None:
             _add_forms(view, staffing)
         views.append(view)
-    return views, kept_out
+    return views, kept_out, staffing.pool if staffing is not None else None
 
 
 def render_detail(
@@ -361,7 +362,7 @@ def render_detail(
     user = request.user
     is_secretariat = user.role == SECRETARIAT
     beneficiaries = list(mission.beneficiaries.order_by("name"))
-    slots, kept_out = _slot_views(request, mission, bound or {}, beneficiaries)
+    slots, kept_out, pool = _slot_views(request, mission, bound or {}, beneficiaries)
     shown = [
         f
         for view in slots
@@ -392,7 +393,7 @@ def render_detail(
         ),
         "is_secretariat": is_secretariat,
         # Who could staff each slot, and what it would take (planning: a view may read it).
-        "outlook": mission_outlook_for(user, mission),
+        "outlook": mission_outlook_for(user, mission, pool),
     }
     if is_secretariat:
         topics = list(Topic.objects.order_by("name"))

@@ -25,9 +25,9 @@ from renfort.lib.http import is_htmx
 from renfort.missions import services
 from renfort.missions.candidates import (
     Pool,
+    bookings_since,
     candidates,
     expert_pool,
-    first_day,
     slot_candidates,
 )
 from renfort.missions.eligibility import Exclusions, crew_of, exclusions_of
@@ -88,7 +88,7 @@ def _offering_pool(user: User, slots: Sequence[Slot]) -> Pool:
     active experts, with their bookings from the slots' first year on."""
     if user.role != Role.MEMBER_FOCAL_POINT or not slots:
         return Pool()
-    return expert_pool(experts_visible_to(user), since=first_day(slots))
+    return expert_pool(experts_visible_to(user), since=bookings_since(slots))
 
 
 @dataclass

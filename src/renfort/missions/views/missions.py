@@ -25,7 +25,12 @@ from renfort.missions.forms import (
     PlanningOptionsForm,
     TransitionForm,
 )
-from renfort.missions.list_selectors import missions_filtered, status_order, with_open_slots
+from renfort.missions.list_selectors import (
+    ByStatus,
+    missions_filtered,
+    status_order,
+    with_open_slots,
+)
 from renfort.missions.models import (
     MISSION_TRANSITIONS,
     Mission,
@@ -67,9 +72,10 @@ def mission_list(request: AuthedRequest) -> HttpResponse:
         .order_by("status_order", "start", "window_start", "reference")
     )
     by_status = [(value, label, counts.get(value, 0)) for value, label in MissionStatus.choices]
+    shown = {data["status"]: total} if data.get("status") else counts
     context = {
         "form": form,
-        "page": paginate(request, missions, count=total),
+        "page": paginate(request, ByStatus(missions, shown), count=total),
         "by_status": by_status,
         "total": sum(counts.values()),
         "current_status": data.get("status", ""),

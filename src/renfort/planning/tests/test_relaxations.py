@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from renfort.missions.candidates import slots_pool
 from renfort.missions.models import AssignmentStatus, Mission, SlotRequirement
 from renfort.planner.solve import solve
 from renfort.planning.models import MissionRelaxations, PlannerRun, PlannerRunStatus
@@ -94,6 +95,35 @@ def test_counts_say_who_qualifies_and_who_of_them_is_free(world: dict[str, Any])
     # Free on those dates: Yann only (the persona expert and Zoe are away, Walter is held).
     assert slot.supply.free == {world["yann"].pk}
     assert (slot.qualified, slot.free) == (4, 1)
+
+
+def test_counts_from_the_pages_pool_are_the_counts_made_alone(world: dict[str, Any]) -> None:
+    """The mission page loads its staffing pool (``slots_pool``) and counts the outlook from
+    it: the same experts, three queries fewer."""
+    mission = persona_mission(
+        world["p"],
+        start=next_year(3, 2),
+        end=next_year(3, 6),
+        slots=[(TECH, {"risk_management": 2}), (TECH, {})],
+    )
+    alone = mission_outlooks([mission.pk])[mission.pk]
+    slots = list(mission.slots.select_related("mission").order_by("position"))
+    pool = slots_pool(slots, list(mission.beneficiaries.all()))
+    with CaptureQueriesContext(connection) as without_pool:
+        mission_outlooks([mission.pk])
+    with CaptureQueriesContext(connection) as with_pool:
+        counted = mission_outlooks([mission.pk], pool=pool)[mission.pk]
+    assert [(s.slot.pk, s.supply) for s in counted.slots] == [
+        (s.slot.pk, s.supply) for s in alone.slots
+    ]
+    assert counted.slots[0].supply.free == {world["yann"].pk}
+    assert counted.fingerprint == alone.fingerprint
+    assert len(with_pool) == len(without_pool) - 3
+    # A pool of other slots is not used: the outlook reads the pool itself.
+    other = slots_pool(list(world["other"].slots.select_related("mission")))
+    assert mission_outlooks([mission.pk], pool=other)[mission.pk].slots[0].supply == (
+        alone.slots[0].supply
+    )
 
 
 def _apply(mission: Mission, change: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from renfort.missions.models import AssignmentStatus
 from renfort.roster.models import Accreditation, AccreditationStatus, ReleaseStatus
+from renfort.roster.views.pool import PAGE_SIZE
 from renfort.testing import (
     make_assignment,
     make_expert,
@@ -72,7 +73,7 @@ def test_expert_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(10):
         response = client.get(EXPERTS)
     assert response.status_code == 200
-    assert len(response.context["page"].object_list) == 41
+    assert len(response.context["page"].object_list) == PAGE_SIZE  # of 41
 
 
 def _invited(personas, **kwargs):

@@ -27,7 +27,9 @@ from renfort.roster.forms import ExpertFilterForm, ReleaseDecisionForm
 from renfort.roster.models import Expert, ReleaseStatus
 from renfort.roster.selectors import experts_filtered, experts_visible_to, with_profile
 
-PAGE_SIZE = 50
+# Each row of the pool carries skills, accreditations and, for a member, a release form: 25 a
+# page keep it light (docs/performance.md, "Load").
+PAGE_SIZE = 25
 DECIDED_SHOWN = 50
 
 

@@ -4,13 +4,23 @@
 (function () {
   "use strict";
 
-  function copy(input) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(input.value);
-    }
+  function copyBySelection(input) {
     input.focus();
     input.select();
-    return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+    try {
+      return document.execCommand("copy") ? Promise.resolve() : Promise.reject();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function copy(input) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(input.value).catch(function () {
+        return copyBySelection(input);
+      });
+    }
+    return copyBySelection(input);
   }
 
   function setup() {
@@ -29,6 +39,7 @@
           function () {
             input.focus();
             input.select();
+            if (status) status.textContent = button.getAttribute("data-copy-failed") || "";
           }
         );
       });
