@@ -86,6 +86,8 @@ DATABASE_FIXTURES = frozenset(
 
 
 def uses_the_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("sqlite_only") is not None:
+        return False
     return item.get_closest_marker("django_db") is not None or bool(
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
     )
@@ -94,7 +96,9 @@ def uses_the_database(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL, run only the tests that can reach the database: the others (the
     planner, parsers, settings, templates, subprocesses on their own SQLite file) cannot tell
-    the two databases apart and have run on SQLite already (``make test`` runs both)."""
+    the two databases apart and have run on SQLite already (``make test`` runs both). Tests
+    marked ``sqlite_only`` read the whole demo's content (its IATI export, agreements,
+    results): the demo's build itself runs on PostgreSQL in ``demo/tests``."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return
     kept = [item for item in items if uses_the_database(item)]

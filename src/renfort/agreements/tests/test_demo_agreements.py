@@ -35,6 +35,7 @@ def media(settings, tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.sqlite_only  # the demo's content: the same on both databases
 @pytest.mark.django_db
 def test_the_demo_funds_and_costs_its_missions(media: Path) -> None:
     run_demo()
@@ -74,6 +75,7 @@ def test_the_demo_funds_and_costs_its_missions(media: Path) -> None:
         assert signed_copy(document.agreement) == data  # the same bytes every build
 
 
+@pytest.mark.sqlite_only  # the demo's content: the same on both databases
 @pytest.mark.django_db
 def test_the_demo_logins_see_their_agreements(media: Path) -> None:
     run_demo()

@@ -66,6 +66,7 @@ def _build(*args: str) -> None:
     call_command("demo", "--small", f"--today={TODAY.isoformat()}", *args, stdout=StringIO())
 
 
+@pytest.mark.sqlite_only  # the demo's content: the same on both databases
 @pytest.mark.django_db
 def test_the_demo_shows_what_follows_missions() -> None:
     """(That it builds the same twice is checked with the whole demo, in demo/tests.)"""

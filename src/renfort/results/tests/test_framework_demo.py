@@ -28,6 +28,7 @@ def _plans() -> list[tuple[int, str]]:
     return list(DeliveryPlan.objects.order_by("year").values_list("year", "status"))
 
 
+@pytest.mark.sqlite_only  # the demo's content: the same on both databases
 @pytest.mark.django_db
 def test_the_demo_shows_the_framework_and_a_published_plan() -> None:
     """(That it builds the same twice is checked with the whole demo, in demo/tests.)"""
