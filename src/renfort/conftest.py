@@ -7,6 +7,7 @@ use ``django_capture_on_commit_callbacks(execute=True)`` to see it in ``mailoutb
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -105,3 +106,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if not uses_the_database(i)])
         items[:] = kept
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by emptying every table (Django's flush), seeded rows
+    (topics, content types) included. Put back what the migrations wrote, so that the tests
+    that follow in this process start from the same database whatever the order: pytest-xdist
+    runs a test file at a time (``--dist loadfile``), so pytest-django's "transactional tests
+    last" order holds within a file only."""
+    result = yield
+    # After the last test the test databases are gone (nothing follows to need the rows).
+    if nextitem is not None and _transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias in connections:
+                connection = connections[alias]
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+                    connection.close()
+    return result
