@@ -80,19 +80,27 @@ def expert_pool(qs: QuerySet[Expert] | None = None, *, since: datetime.date | No
     )
 
 
+def first_january(
+    days: Iterable[datetime.date], today: datetime.date, travel: int
+) -> datetime.date:
+    """January 1st of the year of the earliest of ``days`` and ``today``, less ``travel``
+    days: a booking that ended before neither overlaps those days nor counts in their years'
+    released days."""
+    earliest = min([today, *days]) - datetime.timedelta(days=travel)
+    return datetime.date(earliest.year, 1, 1)
+
+
 def bookings_since(
     slots: Sequence[Slot], today: datetime.date | None = None
 ) -> datetime.date | None:
-    """January 1st of the first year that the slots' missions (dates or window, from today
-    on for the outlook's counts) or their travel days touch: the availability rule reads no
-    booking that ends before (overlaps, yearly released days). None when a mission has
-    neither dates nor a window."""
-    days = [s.mission.start or s.mission.window_start for s in slots]
-    if not days or any(d is None for d in days):
+    """The first day of the bookings the availability rule reads for the slots' missions
+    (their dates or window, from today on for the outlook's counts, with travel days:
+    ``first_january``). None when a mission has neither dates nor a window."""
+    missions = [s.mission for s in slots]
+    if not missions or any(m.start is None and m.window_start is None for m in missions):
         return None
-    today = today or timezone.localdate()
-    first = min([today, *(d for d in days if d is not None)])
-    return datetime.date((first - datetime.timedelta(days=travel_days())).year, 1, 1)
+    days = [d for m in missions for d in (m.start, m.window_start) if d is not None]
+    return first_january(days, today or timezone.localdate(), travel_days())
 
 
 def qualified_ids(needs: Sequence[Needs]) -> tuple[list[set[int]], dict[int, int]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from renfort.missions.candidates import Pool, qualified_ids
+from renfort.missions.candidates import Pool, first_january, qualified_ids
 from renfort.missions.eligibility import (
     Needs,
     Period,
@@ -77,14 +77,9 @@ class Ask:
 def _first_year(asks: Sequence[Ask], today: datetime.date, travel: int) -> datetime.date:
     """The first of January of the earliest year an ask may touch (with its travel days): a
     booking that ended before it neither overlaps an ask nor counts in its years' caps."""
-    earliest = today
-    for ask in asks:
-        d = ask.dates or Dates.of(ask.mission)
-        for day in (d.window_start, d.start):
-            if day is not None and day < earliest:
-                earliest = day
-    earliest -= datetime.timedelta(days=travel)
-    return datetime.date(earliest.year, 1, 1)
+    dates = [ask.dates or Dates.of(ask.mission) for ask in asks]
+    days = [day for d in dates for day in (d.window_start, d.start) if day is not None]
+    return first_january(days, today, travel)
 
 
 def _from_pool(

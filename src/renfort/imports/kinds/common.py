@@ -11,10 +11,13 @@ from typing import Any, ClassVar
 from django.db.models import Q
 
 from renfort.accounts.models import Organisation, OrganisationKind, Role, User
+from renfort.imports.models import ImportKey
 from renfort.imports.reading import Problem, Row, split_list
 
 # A value quoted back in a message is cut to this length.
 QUOTE_MAX = 60
+# A natural key (a staff number, an external reference) is at most as long as ImportKey keeps.
+KEY_MAX = ImportKey._meta.get_field("key").max_length or 100
 
 
 def quote(value: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from renfort.accounts.models import Organisation
 from renfort.imports.kinds.common import (
+    KEY_MAX,
     Importer,
     Outcome,
     RowCheck,
@@ -20,7 +21,6 @@ from renfort.imports.reading import Row
 from renfort.roster.models import Expert
 from renfort.roster.services import expert_create, expert_update_profile
 
-KEY_MAX = ImportKey._meta.get_field("key").max_length or 100
 DEFAULT_RELEASED_DAYS = 30
 
 

@@ -15,6 +15,7 @@ from renfort.assistance.change_services import request_update
 from renfort.assistance.models import Request
 from renfort.assistance.services import request_submit
 from renfort.imports.kinds.common import (
+    KEY_MAX,
     Importer,
     Outcome,
     RowCheck,
@@ -25,7 +26,6 @@ from renfort.imports.models import ImportKey, ImportKind
 from renfort.imports.reading import Row
 from renfort.roster.models import Topic
 
-KEY_MAX = ImportKey._meta.get_field("key").max_length or 100
 DEFAULT_PRIORITY = 3
 
 
